@@ -1,0 +1,222 @@
+"""The `newsdesk` command: a thin click layer over crawler/api.py."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from crawler import __version__, api
+from crawler.config import ConfigError, build_settings, effective
+from storage import Archive, StorageError
+
+# Exit codes (documented in the README).
+EXIT_OK = 0
+EXIT_ERROR = 1  # a user mistake or an archive newsdesk cannot use; one line on stderr
+EXIT_USAGE = 2  # click's own: unknown option, missing argument
+EXIT_PARTIAL = 3  # the run finished, but a URL was not stored or no feed could be read
+
+LOG_LEVELS = {0: "WARNING", 1: "INFO", 2: "DEBUG"}
+
+
+def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every crawling command shares: --db --config --user-agent --delay -s -v."""
+    decorators = [
+        click.option("--db", help="Archive file [default: news.db; env NEWSDESK_DB]."),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False),
+            help="TOML config file (see README).",
+        ),
+        click.option("--user-agent", help="User-Agent header [env NEWSDESK_USER_AGENT]."),
+        click.option("--delay", type=float, help="Seconds between requests to one site."),
+        click.option(
+            "-s",
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Any Scrapy or NEWSDESK_* setting; may repeat.",
+        ),
+        click.option("-v", "--verbose", count=True, help="More log lines (-vv for debug)."),
+    ]
+    return functools.reduce(lambda f, d: d(f), reversed(decorators), command)
+
+
+def make_settings(
+    config_file: str | None,
+    db: str | None,
+    user_agent: str | None,
+    delay: float | None,
+    overrides: tuple[str, ...],
+    verbose: int = 0,
+) -> Any:
+    try:
+        settings = build_settings(
+            config_file=config_file,
+            flags={"db": db, "user_agent": user_agent, "delay": delay},
+            overrides=overrides,
+        )
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if verbose or settings.getpriority("LOG_LEVEL") == 20:
+        settings.set("LOG_LEVEL", LOG_LEVELS[min(verbose, 2)], priority=41)
+    settings.set("LOG_FORMAT", "%(asctime)s %(levelname)s %(name)s: %(message)s", priority=20)
+    return settings
+
+
+def run(action: Callable[[], api.RunResult]) -> api.RunResult:
+    """Run an API call, turning our exceptions into one clear line."""
+    try:
+        return action()
+    except (api.UsageError, StorageError, ConfigError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(__version__, prog_name="newsdesk")
+def cli() -> None:
+    """newsdesk: news feeds in, clean articles in a SQLite archive out."""
+
+
+@cli.command()
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="URL",
+    help="Crawl this feed (remembered for next time); may repeat. Default: every remembered feed.",
+)
+@settings_options
+def crawl(feeds: tuple[str, ...], **options: Any) -> None:
+    """Poll feeds and store every article they link to.
+
+    \b
+    Example:
+        newsdesk feeds add https://example.org/rss.xml
+        newsdesk crawl
+        newsdesk crawl --feed https://example.org/rss.xml --db archive.db
+    """
+    settings = make_settings(**options)
+    result = run(lambda: api.crawl_feeds(settings, list(feeds) or None))
+    failed = sum(1 for f in result.feeds if f.status == "failed")
+    click.echo(
+        f"newsdesk crawl: {len(result.feeds)} feeds polled ({failed} failed), "
+        f"{len(result.stored)} articles stored, {len(result.failures)} failures "
+        f"-> {settings.get('NEWSDESK_DB')}",
+        err=True,
+    )
+    if not result.finished:
+        raise click.ClickException(f"crawl stopped early: {result.stats.get('finish_reason')}")
+    if result.feeds and failed == len(result.feeds):
+        sys.exit(EXIT_PARTIAL)
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True, metavar="URL [URL ...]")
+@click.option("--json", "as_json", is_flag=True, help="Print the stored articles as JSON.")
+@settings_options
+def fetch(urls: tuple[str, ...], as_json: bool, **options: Any) -> None:
+    """Fetch article pages now and store them (robots.txt is obeyed).
+
+    \b
+    Example:
+        newsdesk fetch https://example.org/2025/story.html --db archive.db --json
+    """
+    settings = make_settings(**options)
+    result = run(lambda: api.fetch_urls(settings, list(urls)))
+    for failure in result.failures:
+        click.echo(f"not stored: {failure.url}: {failure.reason}", err=True)
+    if as_json:
+        archive = Archive(settings.get("NEWSDESK_DB"))
+        rows = [archive.article_by_url(s.canonical_url) for s in result.stored]
+        archive.close()
+        click.echo(json.dumps([r for r in rows if r], indent=2, ensure_ascii=False))
+    if len(result.stored) < len(urls):
+        sys.exit(EXIT_PARTIAL)
+
+
+@cli.group()
+def feeds() -> None:
+    """Remember, list and forget feeds."""
+
+
+def archive_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        envvar="NEWSDESK_DB",
+        default="news.db",
+        show_default=True,
+        help="Archive file [env NEWSDESK_DB].",
+    )(command)
+
+
+def open_archive(db: str) -> Archive:
+    try:
+        return Archive(db)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@feeds.command("add")
+@click.argument("urls", nargs=-1, required=True, metavar="URL [URL ...]")
+@archive_option
+def feeds_add(urls: tuple[str, ...], db: str) -> None:
+    """Remember feeds so that `newsdesk crawl` polls them.
+
+    \b
+    Example:
+        newsdesk feeds add https://example.org/rss.xml https://example.org/atom.xml
+    """
+    try:
+        api.check_urls(list(urls))
+    except api.UsageError as exc:
+        raise click.ClickException(str(exc)) from exc
+    added = open_archive(db).add_feeds(urls)
+    click.echo(f"{added} feed(s) added, {len(urls) - added} already known", err=True)
+
+
+@feeds.command("list")
+@archive_option
+def feeds_list(db: str) -> None:
+    """List remembered feeds with their last poll.
+
+    \b
+    Example:
+        newsdesk feeds list --db archive.db
+    """
+    for feed in open_archive(db).feeds():
+        status = feed["last_status"] or "never polled"
+        error = f" ({feed['last_error']})" if feed["last_error"] else ""
+        click.echo(f"{feed['url']}\t{status}{error}\t{feed['articles_found']} entries")
+
+
+@feeds.command("remove")
+@click.argument("url")
+@archive_option
+def feeds_remove(url: str, db: str) -> None:
+    """Forget a feed (its articles stay in the archive).
+
+    \b
+    Example:
+        newsdesk feeds remove https://example.org/rss.xml
+    """
+    if not open_archive(db).remove_feed(url):
+        raise click.ClickException(f"{url}: not a remembered feed (see `newsdesk feeds list`)")
+
+
+@cli.command("settings")
+@settings_options
+def show_settings(**options: Any) -> None:
+    """Print the effective settings as JSON.
+
+    \b
+    Example:
+        newsdesk settings --config newsdesk.toml -s DOWNLOAD_DELAY=2
+    """
+    click.echo(json.dumps(effective(make_settings(**options)), indent=2))

@@ -1,0 +1,172 @@
+"""Feed parsing from downloaded bytes: RSS 0.9x/1.0/2.0 and Atom via feedparser, and JSON Feed 1.x.
+
+Nothing here touches the network: Scrapy downloads, these functions only read bytes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+
+from crawler.items import FeedEntry
+from crawler.urls import is_http_url
+
+# Atom link relations that never point at the article itself.
+NOT_ARTICLE_RELS = {"enclosure", "replies", "self", "edit", "via", "license", "hub", "related"}
+
+
+class FeedError(ValueError):
+    """The bytes are not a feed we can read; the message says why, in one line."""
+
+
+@dataclass
+class ParsedFeed:
+    title: str | None = None
+    site_url: str | None = None
+    entries: list[FeedEntry] = field(default_factory=list)
+    warning: str | None = None  # set when the feed was malformed but entries were recovered
+
+
+def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
+    """Parse a downloaded feed; raise `FeedError` when nothing usable is in it."""
+    if looks_like_json_feed(body, content_type):
+        return parse_json_feed(body, url=url)
+    parsed = feedparser.parse(
+        io.BytesIO(body),
+        response_headers={"content-location": url, "content-type": content_type or "text/xml"},
+    )
+    entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
+    problem = _one_line(parsed.get("bozo_exception")) if parsed.bozo else None
+    if not parsed.get("version") and not entries:
+        raise FeedError(f"not a feed ({problem or 'no RSS, Atom or JSON Feed found'})")
+    feed = parsed.feed
+    return ParsedFeed(
+        title=feed.get("title") or None,
+        site_url=_absolute(feed.get("link"), url),
+        entries=entries,
+        warning=f"malformed feed, {len(entries)} entries recovered: {problem}" if problem else None,
+    )
+
+
+def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
+    link = _article_link(raw, feed_url)
+    if link is None:
+        return None
+    return FeedEntry(
+        link=link,
+        feed_url=feed_url,
+        guid=raw.get("id") or None,
+        title=raw.get("title") or None,
+        authors=_names(raw),
+        published=iso_from_struct(raw.get("published_parsed")),
+        modified=iso_from_struct(dict.get(raw, "updated_parsed")),  # no fallback to published
+        summary=raw.get("summary") or None,
+        tags=[t["term"] for t in raw.get("tags", []) if t.get("term")],
+    )
+
+
+def _article_link(raw: Any, base: str) -> str | None:
+    """The entry's link to its article: rel=alternate first, never enclosures or comments."""
+    for link in raw.get("links", []):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return _absolute(link["href"], base)
+    href = raw.get("link")
+    if href and all(
+        href != link.get("href")
+        for link in raw.get("links", [])
+        if link.get("rel") in NOT_ARTICLE_RELS
+    ):
+        return _absolute(href, base)
+    guid = raw.get("id")
+    if raw.get("guidislink") and guid:
+        return _absolute(guid, base)
+    return None
+
+
+def _names(raw: Any) -> list[str]:
+    names = [a.get("name") for a in raw.get("authors", []) if a.get("name")]
+    if not names and raw.get("author"):
+        names = [raw["author"]]
+    return names
+
+
+def _absolute(href: str | None, base: str) -> str | None:
+    if not href:
+        return None
+    url = urljoin(base, href.strip())
+    return url if is_http_url(url) else None
+
+
+def _one_line(exc: object) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def iso_from_struct(value: Any) -> str | None:
+    """feedparser's `*_parsed` UTC time tuple as ISO 8601 with an offset."""
+    if not value:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat()
+
+
+# -- JSON Feed 1.x (https://jsonfeed.org/version/1.1) ----------------------------------------
+def looks_like_json_feed(body: bytes, content_type: str) -> bool:
+    if "json" in content_type.lower():
+        return True
+    return body.lstrip()[:1] == b"{"
+
+
+def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FeedError(f"not a JSON Feed: {_one_line(exc)}") from exc
+    if not isinstance(data, dict) or not str(data.get("version", "")).startswith(
+        "https://jsonfeed.org/version/1"
+    ):
+        raise FeedError("not a JSON Feed: no jsonfeed.org version")
+    declared = str(data.get("feed_url") or "")
+    base = declared if is_http_url(declared) else url
+    entries = []
+    for item in data.get("items") or []:
+        if not isinstance(item, dict):
+            continue
+        link = _absolute(item.get("url") or item.get("external_url"), base)
+        if link is None:
+            continue
+        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+        entries.append(
+            FeedEntry(
+                link=link,
+                feed_url=url,
+                guid=str(item["id"]) if item.get("id") is not None else None,
+                title=item.get("title") or None,
+                authors=[a["name"] for a in authors if isinstance(a, dict) and a.get("name")],
+                published=_iso(item.get("date_published")),
+                modified=_iso(item.get("date_modified")),
+                summary=item.get("summary") or None,
+                tags=[str(t) for t in item.get("tags") or []],
+            )
+        )
+    return ParsedFeed(
+        title=data.get("title") or None,
+        site_url=_absolute(data.get("home_page_url"), url),
+        entries=entries,
+    )
+
+
+def _iso(value: Any) -> str | None:
+    """An RFC 3339 date from a JSON Feed, normalised; None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).isoformat()

@@ -1,0 +1,61 @@
+"""What spiders hand to pipelines: plain dataclasses, no Scrapy import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FeedEntry:
+    """What a feed says about one entry; the fallback for metadata the page lacks."""
+
+    link: str
+    feed_url: str
+    guid: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    summary: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FeedPolled:
+    """The outcome of one poll of a feed."""
+
+    url: str
+    status: str  # "ok", "malformed", or "failed"
+    error: str | None = None
+    title: str | None = None
+    site_url: str | None = None
+    entries: int = 0
+
+
+@dataclass
+class ArticlePage:
+    """A downloaded HTML page that should hold an article."""
+
+    url: str  # after redirects
+    body: bytes
+    encoding: str
+    entry: FeedEntry | None = None
+
+
+@dataclass
+class Failure:
+    """A URL that did not become an article, or a feed that could not be read."""
+
+    url: str
+    reason: str
+    status: int | None = None
+    kind: str = "article"
+    feed_url: str | None = None
+
+
+@dataclass
+class StoredArticle:
+    """What the pipeline reports for a page it stored."""
+
+    url: str
+    canonical_url: str

@@ -1,0 +1,90 @@
+"""From an extracted page and its feed entry to one archive row: field-by-field metadata merge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from crawler.urls import is_http_url, normalize_url
+
+if TYPE_CHECKING:
+    from crawler.extract import Extracted
+    from crawler.items import ArticlePage
+    from storage import ArticleRow
+
+# Fields the feed entry may fill when the page does not say.
+FEED_FALLBACKS = {
+    "title": "title",
+    "authors": "authors",
+    "published": "published",
+    "modified": "modified",
+    "description": "summary",
+    "tags": "tags",
+}
+
+
+def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> ArticleRow:
+    """The archive row for one article: the page's metadata first, the feed entry's as fallback."""
+    values: dict[str, object] = {
+        "title": art.title,
+        "authors": art.authors,
+        "published": iso_datetime(art.published),
+        "modified": iso_datetime(art.modified),
+        "description": art.description,
+        "tags": art.tags,
+    }
+    source = dict(art.metadata_source)
+    if page.entry is not None:
+        for field, entry_field in FEED_FALLBACKS.items():
+            fallback = getattr(page.entry, entry_field)
+            if not values[field] and fallback:
+                values[field] = (
+                    iso_datetime(fallback) if field in ("published", "modified") else fallback
+                )
+                source[field] = "feed"
+    return {
+        "url": page.url,
+        "canonical_url": canonical_url(page.url, art.canonical_url),
+        "title": values["title"],  # type: ignore[typeddict-item]
+        "authors": values["authors"],  # type: ignore[typeddict-item]
+        "published": values["published"],  # type: ignore[typeddict-item]
+        "modified": values["modified"],  # type: ignore[typeddict-item]
+        "sitename": art.sitename,
+        "language": art.language,
+        "description": values["description"],  # type: ignore[typeddict-item]
+        "tags": values["tags"],  # type: ignore[typeddict-item]
+        "image": art.image,
+        "text": art.text,
+        "html": art.html,
+        "word_count": art.word_count,
+        "feed_url": page.entry.feed_url if page.entry else None,
+        "fetched_at": fetched_at,
+        "content_hash": art.content_hash,
+        "metadata_source": source,
+    }
+
+
+def canonical_url(url: str, declared: str | None) -> str:
+    """The page's declared canonical URL when it is plausible, else the normalised fetched URL.
+
+    A canonical that points at a site's front page from an article is a common CMS mistake and
+    is ignored, so that all articles of such a site do not collapse into one row.
+    """
+    if declared and is_http_url(declared):
+        normal = normalize_url(declared)
+        if normal.rstrip("/").count("/") > 2 or url.rstrip("/").count("/") <= 2:
+            return normal
+    return normalize_url(url)
+
+
+def iso_datetime(value: str | None) -> str | None:
+    """A date or date-time as ISO 8601 with an offset (UTC assumed when none is given)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.isoformat()

@@ -1,0 +1,48 @@
+"""newsdesk's Scrapy settings: polite defaults a publisher would accept.
+
+Every value here can be changed by a config file (`--config`), `NEWSDESK_*` environment
+variables, CLI flags and `-s NAME=VALUE`, in that order of precedence (see crawler/config.py).
+"""
+
+from crawler import __version__
+
+BOT_NAME = "newsdesk"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# -- newsdesk's own settings ---------------------------------------------------------------------
+NEWSDESK_DB = "news.db"  # the archive, a SQLite file
+NEWSDESK_CONTACT_URL = (
+    "https://github.com/newsdesk/newsdesk"  # put your own here: publishers read it
+)
+NEWSDESK_MIN_CHARS = 200  # shorter article text is a failure: "no article text (N characters)"
+NEWSDESK_WORKERS = 0  # extraction processes; 0 means one per core
+NEWSDESK_EXTRACT_INLINE = (
+    False  # extract in the crawling process instead (fetch does, for a few URLs)
+)
+
+# -- politeness ----------------------------------------------------------------------------------
+# An honest User-Agent: who we are and where to reach the operator. Changing
+# NEWSDESK_CONTACT_URL rebuilds it (crawler/config.py) unless USER_AGENT itself is set.
+USER_AGENT = f"newsdesk/{__version__} (+{NEWSDESK_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# -- plumbing -------------------------------------------------------------------------------------
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+HTTPERROR_ALLOW_ALL = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

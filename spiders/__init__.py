@@ -1,0 +1,1 @@
+"""newsdesk's spiders: which URLs to fetch and how to follow them. Crawl logic only."""

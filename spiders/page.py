@@ -1,0 +1,25 @@
+"""`page`: fetch given article URLs now (what `newsdesk fetch` runs)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from spiders.base import ArticleSpider
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    import scrapy
+
+
+class PageSpider(ArticleSpider):
+    name = "page"
+
+    def __init__(self, urls: str | list[str] = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # `-a urls=URL,URL` arrives as a string; the Python API passes a list.
+        self.urls = [u for u in (urls.split(",") if isinstance(urls, str) else urls) if u]
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.urls:
+            yield self.article_request(url)

@@ -1,0 +1,78 @@
+"""Feed parsing from bytes: RSS, Atom, JSON Feed, malformed feeds, and feedparser's own corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.feeds import FeedError, parse_feed
+from tests.conftest import SITE, shared_data
+
+BASE = "http://127.0.0.1:9/"
+
+
+def parse(name: str, content_type: str = ""):
+    return parse_feed((SITE / name).read_bytes(), url=BASE + name, content_type=content_type)
+
+
+def test_rss_links_resolve_against_the_feed_url():
+    feed = parse("rss.xml")
+    assert feed.title == "The Coastal Ledger"
+    assert feed.site_url == BASE
+    first = feed.entries[0]
+    assert first.link == BASE + "news/harbour-pontoon.html?utm_source=rss&utm_medium=feed"
+    assert (first.guid, first.authors, first.tags) == (
+        "ledger-4411",
+        ["Mara Lindqvist"],
+        ["Weather"],
+    )
+    assert first.published == "2026-11-20T06:30:00+00:00"
+    assert len(feed.entries) == 6
+
+
+def test_atom_uses_xml_base_and_skips_enclosures_and_replies():
+    feed = parse("atom.xml")
+    links = [e.link for e in feed.entries]
+    assert links == [BASE + "news/lighthouse.html", BASE + "news/harbour-pontoon.html"]
+    assert feed.entries[0].authors == ["Karin Vik"]
+    assert feed.entries[0].published == "2026-11-21T10:00:00+00:00"
+
+
+def test_json_feed():
+    feed = parse("feed.json", "application/feed+json")
+    [entry] = feed.entries
+    assert entry.link == BASE + "news/ferry-strike.html"
+    assert (entry.guid, entry.authors, entry.tags) == (
+        "ledger-ferry",
+        ["Tomas Berg"],
+        ["Transport"],
+    )
+    assert entry.published == "2026-11-19T16:00:00+00:00"
+
+
+def test_malformed_feed_still_yields_recovered_entries():
+    feed = parse("malformed.xml")
+    assert [e.link for e in feed.entries] == [BASE + "news/lighthouse.html"]
+    assert feed.warning and feed.warning.startswith("malformed feed, 1 entries recovered")
+
+
+@pytest.mark.parametrize("body", [b"just words, not a feed", b"", b'{"version": 3}', b"{nope"])
+def test_not_a_feed_raises_a_one_line_reason(body):
+    with pytest.raises(FeedError) as info:
+        parse_feed(body, url=BASE + "x")
+    assert "\n" not in str(info.value)
+
+
+def test_feedparser_corpus_never_crashes_and_keeps_links():
+    folder = shared_data("feedparser-feeds")
+    files = sorted(folder.rglob("*.xml"))
+    assert len(files) > 200
+    parsed = entries = 0
+    for path in files:
+        try:
+            feed = parse_feed(path.read_bytes(), url="http://127.0.0.1:9/feeds/" + path.name)
+        except FeedError:
+            continue
+        parsed += 1
+        entries += len(feed.entries)
+        assert all(e.link.startswith("http") for e in feed.entries), path
+    assert parsed > 250 and entries > 40
