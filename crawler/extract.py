@@ -118,9 +118,13 @@ SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 def clean_html(body: _Element) -> str:
     """The extracted body as HTML that is safe to show: no scripts, handlers or style."""
     body_html = convert_to_html(body)[0]
-    inner = "".join(tostring(child, encoding="unicode") for child in body_html)
+    return sanitise_html("".join(tostring(child, encoding="unicode") for child in body_html))
+
+
+def sanitise_html(html: str) -> str:
+    """Keep the tags and attributes a reader needs; drop scripts, handlers, style, `javascript:`."""
     return nh3.clean(
-        inner,
+        html,
         tags=SAFE_TAGS,
         attributes=SAFE_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
