@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import nh3
 import trafilatura
@@ -11,7 +12,14 @@ from lxml.etree import _Element
 from lxml.html import tostring
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
+
+from crawler import boilerplate
+from crawler.bylines import dedupe, parse_byline, people
+from crawler.dates import page_dates
+from crawler.language import page_language
+from crawler.pagemeta import PageMeta, read_page_meta
 
 MIN_CHARS = 200
 
@@ -48,32 +56,88 @@ class Extracted:
 
 
 def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) -> Extracted:
-    """Extract the article of one page, or raise `ExtractionFailed` saying why not."""
+    """Extract the article of one page, or raise `ExtractionFailed` saying why not.
+
+    The page is parsed once; trafilatura (comments off, precision first) finds the body, the
+    boilerplate trimmer cleans its edges, and the metadata is read from JSON-LD, meta tags and
+    bylines before trafilatura's own guesses.
+    """
+    tree = load_html(html)
+    if tree is None:
+        raise ExtractionFailed("not an HTML page")
+    page = read_page_meta(tree)
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=True,
     )
     if not isinstance(doc, Document) or doc.body is None:
         raise ExtractionFailed("no article text (0 characters)")
+    removed = boilerplate.trim(
+        doc.body, titles=[doc.title, page.first("og:title"), page.ld_text("headline")]
+    )
     text = paragraphs(xmltotxt(doc.body, False))
     if len(text) < min_chars:
         raise ExtractionFailed(f"no article text ({len(text)} characters)")
-    found = {
-        "title": doc.title,
-        "authors": split_authors(doc.author),
-        "published": doc.date,
-        "sitename": doc.sitename,
-        "language": doc.language,
-        "description": doc.description,
-        "tags": list(doc.tags or []) + list(doc.categories or []),
-        "image": doc.image,
-        "canonical_url": doc.url if doc.url and doc.url != url else None,
+    found: dict[str, tuple[Any, str]] = {
+        "title": (doc.title, "page"),
+        "description": (doc.description, "page"),
+        "tags": (
+            dedupe([*page.ld_names("keywords"), *(doc.tags or []), *(doc.categories or [])]),
+            "page",
+        ),
+        "image": (doc.image, "page"),
+        "canonical_url": (canonical(page, doc, url), "page"),
     }
+    found["sitename"] = first_of(
+        ("meta", page.first("og:site_name")),
+        ("json-ld", next(iter(page.ld_names("publisher")), None)),
+        ("page", doc.sitename),
+    )
+    found["authors"] = page_authors(page, doc, removed, sitename=found["sitename"][0])
+    found.update(page_dates(tree, page, doc.date))
+    if language := page_language(page, text):
+        found["language"] = language
     return Extracted(
         text=text,
         html=clean_html(doc.body),
-        metadata_source={k: "page" for k, v in found.items() if v},
-        **found,  # type: ignore[arg-type]
+        metadata_source={k: source for k, (v, source) in found.items() if v},
+        **{k: v for k, (v, _) in found.items()},
     )
+
+
+def page_authors(
+    page: PageMeta, doc: Document, removed: list[str], *, sitename: str | None
+) -> tuple[list[str], str]:
+    """People who wrote the story: JSON-LD, meta tags, bylines, then trafilatura's guess."""
+    not_names = [sitename, doc.sitename, *page.ld_names("publisher"), doc.hostname]
+    for source, candidates in (
+        ("json-ld", page.ld_names("author", people=True)),
+        ("meta", [page.first("author", "article:author", "dc.creator", "byl", "parsely-author")]),
+        ("byline", [line for line in removed if parse_byline(line)]),
+        ("page", split_authors(doc.author)),
+    ):
+        names = people(filter(None, candidates), not_names=not_names)
+        if names:
+            return names, source
+    return [], "page"
+
+
+def first_of(*candidates: tuple[str, str | None]) -> tuple[str | None, str]:
+    """The first (value, source) with a value."""
+    for source, value in candidates:
+        if value and value.strip():
+            return value.strip(), source
+    return None, "page"
+
+
+def canonical(page: PageMeta, doc: Document, url: str) -> str | None:
+    """The URL the page names as its own, when it differs from the one fetched."""
+    declared = page.canonical or page.first("og:url") or doc.url
+    return declared if declared and declared != url else None
 
 
 SAFE_TAGS = {

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from crawler.dates import iso_datetime
 from crawler.urls import is_http_url, normalize_url
 
 if TYPE_CHECKING:
@@ -75,16 +75,3 @@ def canonical_url(url: str, declared: str | None) -> str:
         if normal.rstrip("/").count("/") > 2 or url.rstrip("/").count("/") <= 2:
             return normal
     return normalize_url(url)
-
-
-def iso_datetime(value: str | None) -> str | None:
-    """A date or date-time as ISO 8601 with an offset (UTC assumed when none is given)."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.isoformat()

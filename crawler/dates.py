@@ -1,0 +1,98 @@
+"""Published and modified dates, kept apart, as ISO 8601 with an offset."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+from dateutil import parser as dateutil_parser
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from crawler.pagemeta import PageMeta
+
+PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+)
+
+
+def page_dates(
+    tree: HtmlElement, page: PageMeta, fallback: str | None
+) -> dict[str, tuple[str, str]]:
+    """{"published"/"modified": (ISO date, where it came from)} for the dates the page gives.
+
+    Order: JSON-LD, meta tags, `<time>` elements, then `fallback` for the published date
+    (trafilatura's htmldate guess).
+    """
+    found: dict[str, tuple[str, str]] = {}
+    for field, ld_key, meta_names in (
+        ("published", "datePublished", PUBLISHED_META),
+        ("modified", "dateModified", MODIFIED_META),
+    ):
+        candidates = [
+            ("json-ld", page.ld_text(ld_key)),
+            ("meta", page.first(*meta_names)),
+            ("time", time_element(tree, ld_key)),
+        ]
+        if field == "published":
+            candidates.append(("htmldate", fallback))
+        for source, value in candidates:
+            if iso := iso_datetime(value):
+                found[field] = (iso, source)
+                break
+    return found
+
+
+def time_element(tree: HtmlElement, itemprop: str) -> str | None:
+    """`<time itemprop=... datetime=...>`, or `<time pubdate>` for the published date."""
+    for time in tree.iter("time"):
+        stamp = time.get("datetime")
+        if not stamp:
+            continue
+        if time.get("itemprop") == itemprop or (
+            itemprop == "datePublished" and time.get("pubdate") is not None
+        ):
+            return str(stamp)
+    return None
+
+
+def iso_datetime(value: str | None) -> str | None:
+    """A date or date-time as ISO 8601 with an offset (UTC when the source gives none)."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)  # RFC 2822, as in HTTP headers and RSS
+        except (TypeError, ValueError):
+            try:
+                parsed = dateutil_parser.parse(value)
+            except (ValueError, OverflowError):
+                return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.isoformat()
