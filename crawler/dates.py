@@ -7,6 +7,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from dateutil import parser as dateutil_parser
+from htmldate import find_date
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -37,13 +38,11 @@ MODIFIED_META = (
 )
 
 
-def page_dates(
-    tree: HtmlElement, page: PageMeta, fallback: str | None
-) -> dict[str, tuple[str, str]]:
+def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tuple[str, str]]:
     """{"published"/"modified": (ISO date, where it came from)} for the dates the page gives.
 
-    Order: JSON-LD, meta tags, `<time>` elements, then `fallback` for the published date
-    (trafilatura's htmldate guess).
+    Order: JSON-LD, meta tags, `<time>` elements, then (published only, and only when all
+    of these are silent) htmldate's reading of the page and its URL.
     """
     found: dict[str, tuple[str, str]] = {}
     for field, ld_key, meta_names in (
@@ -55,13 +54,19 @@ def page_dates(
             ("meta", page.first(*meta_names)),
             ("time", time_element(tree, ld_key)),
         ]
-        if field == "published":
-            candidates.append(("htmldate", fallback))
         for source, value in candidates:
             if iso := iso_datetime(value):
                 found[field] = (iso, source)
                 break
+    if "published" not in found and (guess := guess_date(tree, url)):
+        found["published"] = (guess, "htmldate")
     return found
+
+
+def guess_date(tree: HtmlElement, url: str) -> str | None:
+    """htmldate's original-date guess (it works on a copy of the tree; it never fetches)."""
+    guess = find_date(tree, url=url, original_date=True, extensive_search=False)
+    return iso_datetime(guess) if isinstance(guess, str) else None
 
 
 def time_element(tree: HtmlElement, itemprop: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import nh3
 import trafilatura
@@ -16,12 +16,15 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from crawler import boilerplate
-from crawler.bylines import dedupe, parse_byline, people
-from crawler.dates import page_dates
-from crawler.language import page_language
-from crawler.pagemeta import PageMeta, read_page_meta
+from crawler.metadata import article_metadata
+from crawler.pagemeta import read_page_meta
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 MIN_CHARS = 200
+# A fast-mode body shorter than this gets trafilatura's full cascade as a second opinion.
+SECOND_OPINION_CHARS = 500
 
 
 class ExtractionFailed(ValueError):
@@ -58,86 +61,46 @@ class Extracted:
 def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) -> Extracted:
     """Extract the article of one page, or raise `ExtractionFailed` saying why not.
 
-    The page is parsed once; trafilatura (comments off, precision first) finds the body, the
-    boilerplate trimmer cleans its edges, and the metadata is read from JSON-LD, meta tags and
-    bylines before trafilatura's own guesses.
+    The page is parsed once. trafilatura (comments off, precision first, fast mode) finds the
+    body; only when that comes out short does its full cascade with readability and justext
+    run as a second opinion. The boilerplate trimmer then cleans the body's edges, and the
+    metadata is read from JSON-LD, meta tags, bylines and `<time>` (see `crawler.metadata`).
     """
     tree = load_html(html)
     if tree is None:
         raise ExtractionFailed("not an HTML page")
     page = read_page_meta(tree)
+    body = main_text(tree, url, fast=True)
+    if body is None or len(" ".join(body.itertext())) < SECOND_OPINION_CHARS:
+        body = main_text(tree, url, fast=False)
+    if body is None:
+        raise ExtractionFailed("no article text (0 characters)")
+    titles = [page.ld_text("headline"), page.first("og:title", "twitter:title"), page.html_title]
+    removed = boilerplate.trim(body, titles=titles)
+    text = paragraphs(xmltotxt(body, False))
+    if len(text) < min_chars:
+        raise ExtractionFailed(f"no article text ({len(text)} characters)")
+    found = article_metadata(tree, page, url=url, text=text, removed=removed)
+    return Extracted(
+        text=text,
+        html=clean_html(body),
+        metadata_source={name: source for name, (_, source) in found.items()},
+        **{name: value for name, (value, _) in found.items()},
+    )
+
+
+def main_text(tree: HtmlElement, url: str, *, fast: bool) -> _Element | None:
+    """trafilatura's article body for the page (it works on a copy of `tree`)."""
     doc = trafilatura.bare_extraction(
         tree,
         url=url,
-        with_metadata=True,
+        fast=fast,
+        favor_precision=True,
         include_comments=False,
         include_tables=True,
-        favor_precision=True,
+        with_metadata=False,
     )
-    if not isinstance(doc, Document) or doc.body is None:
-        raise ExtractionFailed("no article text (0 characters)")
-    removed = boilerplate.trim(
-        doc.body, titles=[doc.title, page.first("og:title"), page.ld_text("headline")]
-    )
-    text = paragraphs(xmltotxt(doc.body, False))
-    if len(text) < min_chars:
-        raise ExtractionFailed(f"no article text ({len(text)} characters)")
-    found: dict[str, tuple[Any, str]] = {
-        "title": (doc.title, "page"),
-        "description": (doc.description, "page"),
-        "tags": (
-            dedupe([*page.ld_names("keywords"), *(doc.tags or []), *(doc.categories or [])]),
-            "page",
-        ),
-        "image": (doc.image, "page"),
-        "canonical_url": (canonical(page, doc, url), "page"),
-    }
-    found["sitename"] = first_of(
-        ("meta", page.first("og:site_name")),
-        ("json-ld", next(iter(page.ld_names("publisher")), None)),
-        ("page", doc.sitename),
-    )
-    found["authors"] = page_authors(page, doc, removed, sitename=found["sitename"][0])
-    found.update(page_dates(tree, page, doc.date))
-    if language := page_language(page, text):
-        found["language"] = language
-    return Extracted(
-        text=text,
-        html=clean_html(doc.body),
-        metadata_source={k: source for k, (v, source) in found.items() if v},
-        **{k: v for k, (v, _) in found.items()},
-    )
-
-
-def page_authors(
-    page: PageMeta, doc: Document, removed: list[str], *, sitename: str | None
-) -> tuple[list[str], str]:
-    """People who wrote the story: JSON-LD, meta tags, bylines, then trafilatura's guess."""
-    not_names = [sitename, doc.sitename, *page.ld_names("publisher"), doc.hostname]
-    for source, candidates in (
-        ("json-ld", page.ld_names("author", people=True)),
-        ("meta", [page.first("author", "article:author", "dc.creator", "byl", "parsely-author")]),
-        ("byline", [line for line in removed if parse_byline(line)]),
-        ("page", split_authors(doc.author)),
-    ):
-        names = people(filter(None, candidates), not_names=not_names)
-        if names:
-            return names, source
-    return [], "page"
-
-
-def first_of(*candidates: tuple[str, str | None]) -> tuple[str | None, str]:
-    """The first (value, source) with a value."""
-    for source, value in candidates:
-        if value and value.strip():
-            return value.strip(), source
-    return None, "page"
-
-
-def canonical(page: PageMeta, doc: Document, url: str) -> str | None:
-    """The URL the page names as its own, when it differs from the one fetched."""
-    declared = page.canonical or page.first("og:url") or doc.url
-    return declared if declared and declared != url else None
+    return doc.body if isinstance(doc, Document) else None
 
 
 SAFE_TAGS = {
@@ -199,10 +162,3 @@ def sanitise_html(html: str) -> str:
 def paragraphs(text: str) -> str:
     """One paragraph a line in, paragraphs separated by blank lines out."""
     return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def split_authors(author: str | None) -> list[str]:
-    """trafilatura joins several authors with "; "."""
-    if not author:
-        return []
-    return [name.strip() for name in author.split(";") if name.strip()]

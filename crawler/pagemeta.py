@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from lxml.etree import XPath
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -32,6 +34,16 @@ ARTICLE_TYPES = {
 }
 
 
+# Elements that hold a byline, as CMSs mark them up.
+BYLINE_ELEMENTS = XPath(
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline")'
+    ' or contains(@class, "author-name") or contains(@class, "authorName")]'
+    "[not(self::meta or self::link or self::script or self::body or self::html)]"
+)
+MAX_BYLINES = 5
+MAX_BYLINE_CHARS = 120
+
+
 @dataclass
 class PageMeta:
     """JSON-LD article fields (`ld`) and meta tags by lower-cased name or property (`meta`)."""
@@ -40,6 +52,8 @@ class PageMeta:
     meta: dict[str, list[str]] = field(default_factory=dict)
     html_lang: str | None = None
     canonical: str | None = None
+    html_title: str | None = None
+    bylines: list[str] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
         """The first non-empty meta tag among `names`."""
@@ -61,6 +75,14 @@ class PageMeta:
                     names.append(item["name"])
         return [name.strip() for name in names if name.strip()]
 
+    def ld_url(self, key: str) -> str | None:
+        """A URL in a JSON-LD field holding a string, an object with `url`, or a list of them."""
+        for item in as_list(self.ld.get(key)):
+            url = item.get("url") if isinstance(item, dict) else item
+            if isinstance(url, str) and url.strip():
+                return url.strip()
+        return None
+
     def ld_text(self, key: str) -> str | None:
         value = self.ld.get(key)
         if isinstance(value, list):
@@ -79,6 +101,11 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
             page.meta.setdefault(name.strip().lower(), []).append(content)
     root = tree.getroottree().getroot()
     page.html_lang = root.get("lang") or root.get("xml:lang")
+    page.html_title = next((t.text_content().strip() for t in tree.iter("title")), None)
+    for element in BYLINE_ELEMENTS(tree)[:MAX_BYLINES]:
+        text = " ".join(element.text_content().split())
+        if 0 < len(text) <= MAX_BYLINE_CHARS:
+            page.bylines.append(text)
     for link in tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             page.canonical = link.get("href", "").strip()

@@ -1,0 +1,110 @@
+"""An article's metadata, field by field, each value with the place it came from."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from crawler.bylines import dedupe, key, parse_byline, people
+from crawler.dates import page_dates
+from crawler.language import page_language
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from crawler.pagemeta import PageMeta
+
+# What a source is called in `metadata_source`.
+JSON_LD, META, HTML, BYLINE, URL = "json-ld", "meta", "html", "byline", "url"
+TITLE_SEPARATORS = re.compile(r"\s+[|\u2013\u2014:-]\s+|\s*[|\u00bb]\s*")
+
+Found = dict[str, tuple[Any, str]]
+
+
+def article_metadata(
+    tree: HtmlElement, page: PageMeta, *, url: str, text: str, removed: list[str]
+) -> Found:
+    """{field: (value, source)} for the fields the page gives; `removed` are trimmed lines."""
+    found: Found = {}
+    sitename = first_of(
+        (META, page.first("og:site_name", "application-name")),
+        (JSON_LD, next(iter(page.ld_names("publisher")), None)),
+    )
+    found["title"] = first_of(
+        (JSON_LD, page.ld_text("headline")),
+        (META, page.first("og:title", "twitter:title")),
+        (HTML, page.html_title and strip_site(page.html_title, sitename[0])),
+    )
+    found["description"] = first_of(
+        (META, page.first("og:description", "description", "twitter:description")),
+        (JSON_LD, page.ld_text("description")),
+    )
+    found["image"] = first_of(
+        (META, page.first("og:image", "og:image:url", "twitter:image", "twitter:image:src")),
+        (JSON_LD, page.ld_url("image")),
+    )
+    found["canonical_url"] = first_of(
+        (HTML, page.canonical), (META, page.first("og:url")), (JSON_LD, page.ld_url("url"))
+    )
+    if found["canonical_url"][0] == url:
+        del found["canonical_url"]
+    found["tags"] = page_tags(page)
+    found["sitename"] = sitename if sitename[0] else (hostname(url), URL)
+    found["authors"] = page_authors(page, removed, not_names=[sitename[0], hostname(url)])
+    found.update(page_dates(tree, page, url=url))
+    if language := page_language(page, text):
+        found["language"] = language
+    return {name: value for name, value in found.items() if value[0]}
+
+
+def page_authors(
+    page: PageMeta, removed: list[str], *, not_names: list[str | None]
+) -> tuple[list[str], str]:
+    """People who wrote the story: JSON-LD, meta tags, bylines in the page or its text."""
+    not_names = [*not_names, *page.ld_names("publisher")]
+    for source, candidates in (
+        (JSON_LD, page.ld_names("author", people=True)),
+        (META, page.meta.get("author", []) + page.meta.get("article:author", [])),
+        (META, [page.first("dc.creator", "byl", "parsely-author", "sailthru.author")]),
+        (BYLINE, [line for line in removed if parse_byline(line)] + page.bylines),
+    ):
+        names = people(filter(None, candidates), not_names=not_names)
+        if names:
+            return names, source
+    return [], BYLINE
+
+
+def page_tags(page: PageMeta) -> tuple[list[str], str]:
+    """Keywords and sections from JSON-LD, else from meta tags."""
+    for source, values in (
+        (JSON_LD, page.ld_names("keywords") + page.ld_names("articleSection")),
+        (META, [*page.meta.get("article:tag", []), page.first("news_keywords", "keywords")]),
+    ):
+        tags = [tag.strip() for value in values if value for tag in value.split(",")]
+        tags = dedupe(tag for tag in tags if tag and len(tag) <= 60)
+        if tags:
+            return tags, source
+    return [], META
+
+
+def strip_site(title: str, sitename: str | None) -> str:
+    """ "Story - Site" or "Site | Story" without the site's part."""
+    parts = [part for part in TITLE_SEPARATORS.split(title) if part.strip()]
+    if len(parts) < 2:
+        return title.strip()
+    kept = [part for part in parts if sitename and key(part) != key(sitename)]
+    return " - ".join(kept).strip() if 0 < len(kept) < len(parts) else title.strip()
+
+
+def hostname(url: str) -> str | None:
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
+
+
+def first_of(*candidates: tuple[str, str | None]) -> tuple[str | None, str]:
+    """The first candidate (source, value) that has a value, as (value, source)."""
+    for source, value in candidates:
+        if value and value.strip():
+            return " ".join(value.split()), source
+    return None, candidates[0][0]
