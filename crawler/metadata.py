@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from crawler.bylines import dedupe, key, parse_byline, people
 from crawler.dates import page_dates
@@ -47,6 +47,9 @@ def article_metadata(
     found["canonical_url"] = first_of(
         (HTML, page.canonical), (META, page.first("og:url")), (JSON_LD, page.ld_url("url"))
     )
+    for name in ("image", "canonical_url"):  # relative URLs are common in both
+        value, source = found[name]
+        found[name] = (urljoin(url, value) if value else None, source)
     if found["canonical_url"][0] == url:
         del found["canonical_url"]
     found["tags"] = page_tags(page)

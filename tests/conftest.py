@@ -20,6 +20,14 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the expected metadata in tests/golden/*.json from the extractor's output",
+    )
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     extensions_map = {  # noqa: RUF012 (the base class declares it a plain dict)
         **SimpleHTTPRequestHandler.extensions_map,

@@ -35,7 +35,11 @@ def test_crawl_stores_clean_articles_with_metadata(crawled, site_url):
     assert pontoon["title"] == "Storm tears north pontoon from Kessel harbour"
     assert json.loads(pontoon["authors"]) == ["Mara Lindqvist"]
     assert pontoon["sitename"] == "The Coastal Ledger"
-    assert pontoon["published"].startswith("2026-11-20")
+    assert pontoon["published"] == "2026-11-20T07:30:00+01:00"
+    assert pontoon["modified"] == "2026-11-20T09:05:00+01:00"
+    assert pontoon["language"] == "en"
+    sources = json.loads(pontoon["metadata_source"])
+    assert sources["authors"] == sources["published"] == sources["modified"] == "json-ld"
     assert "north pontoon" in pontoon["text"] and "Repairs are expected" in pontoon["text"]
     assert "\n\n" in pontoon["text"]
     for widget in (
