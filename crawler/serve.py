@@ -1,0 +1,59 @@
+"""`newsdesk serve`: the archive in Datasette, read-only, with newsdesk's metadata and plugin."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+import yaml
+from datasette.app import Datasette
+from datasette.database import Database
+
+from storage import Archive, StorageError
+
+logger = logging.getLogger(__name__)
+
+# Shipped with the package; written for a database named `news` (the file news.db).
+METADATA = Path(str(files("storage") / "datasette.yml"))
+DATABASE = "news"  # `newsdesk serve` mounts any archive file under this name
+SETTINGS = {
+    "truncate_cells_html": 240,  # long text and HTML cells are cut in tables
+    "facet_time_limit_ms": 1000,
+    "sql_time_limit_ms": 3000,
+}
+
+
+def load_metadata() -> dict[str, Any]:
+    metadata: dict[str, Any] = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    return metadata
+
+
+def check_archive(db_path: str | Path) -> Path:
+    """An existing newsdesk archive with its schema up to date, or `StorageError` saying why."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise StorageError(
+            f"{path}: no such archive; crawl into it first (newsdesk crawl --db {path})"
+        )
+    Archive(path).close()  # refuses foreign files; applies pending migrations like crawl does
+    return path
+
+
+def build_datasette(db_path: str | Path) -> Datasette:
+    """Datasette on one archive, mounted as /news whatever the file is called."""
+    ds = Datasette(metadata=load_metadata(), settings=SETTINGS)
+    ds.remove_database("_memory")  # Datasette adds it when given no files
+    ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=True), DATABASE)
+    return ds
+
+
+def serve(db_path: str | Path, *, host: str, port: int) -> None:
+    """Serve the archive until interrupted (Ctrl-C)."""
+    ds = build_datasette(check_archive(db_path))
+    asyncio.run(ds.invoke_startup())
+    logger.info("Serving %s at http://%s:%s/%s", db_path, host, port, DATABASE)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on")
