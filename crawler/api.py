@@ -6,13 +6,17 @@ Each function runs Scrapy's reactor, which can run once per process: call one pe
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess
 
+from crawler.incremental import Config, plan_crawl
 from crawler.items import Failure, FeedPolled, StoredArticle
+from crawler.lock import crawl_lock
 from crawler.urls import is_http_url
 from spiders.feeds import FeedSpider
 from spiders.page import PageSpider
@@ -30,6 +34,21 @@ REPORTED_BY_NEWSDESK = (
 )
 
 
+# How a crawl ended (`crawl_runs.status`) and the exit code `newsdesk crawl` gives it.
+CRAWL_EXIT = {
+    "finished": 0,  # every due feed was polled, every new article fetched
+    "nothing due": 0,  # no feed due a poll, no article due a revision check
+    "no feed read": 3,  # the run finished, but not one feed could be read
+    "stopped": 5,  # --max-runtime came first; the next run fetches the rest
+    "aborted": 1,  # stopped some other way (SIGTERM, Ctrl-C)
+}
+# Stats (`newsdesk/<name>`) copied into `crawl_runs`.
+RUN_STATS = (
+    "feeds_polled", "feeds_unchanged", "feeds_failed", "articles_new", "articles_updated",
+    "articles_unchanged", "articles_skipped", "failures",
+)  # fmt: skip
+
+
 class UsageError(ValueError):
     """The request cannot be run as given (no feeds, a URL that is not http(s), ...)."""
 
@@ -42,6 +61,13 @@ class RunResult:
     stored: list[StoredArticle] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     feeds: list[FeedPolled] = field(default_factory=list)
+    status: str = "finished"  # a key of CRAWL_EXIT, for crawls
+    counts: dict[str, int] = field(default_factory=dict)  # the crawl's `crawl_runs` counters
+    next_poll: str | None = None  # when a crawl that found nothing due has work next
+
+    @property
+    def exit_code(self) -> int:
+        return CRAWL_EXIT[self.status]
 
     @property
     def finished(self) -> bool:
@@ -85,8 +111,20 @@ def open_archive(settings: Settings) -> Archive:
     return Archive(settings.get("NEWSDESK_DB"))
 
 
-def crawl_feeds(settings: Settings, feeds: list[str] | None = None) -> RunResult:
-    """Poll `feeds` (remembering them), or every remembered feed, and store their articles."""
+def crawl_feeds(
+    settings: Settings,
+    feeds: list[str] | None = None,
+    *,
+    every_feed: bool = False,
+    wait: bool = False,
+    max_runtime: float | None = None,
+) -> RunResult:
+    """Poll `feeds` (remembering them), or every remembered feed, and store their articles.
+
+    Only feeds due a poll are read (`every_feed` reads them all), and archived articles due a
+    revision check are fetched again. One crawl per archive at a time: raises `ArchiveBusy`
+    when another holds it, unless `wait`. `max_runtime` (seconds) stops the run cleanly.
+    """
     archive = open_archive(settings)
     try:
         if feeds:
@@ -100,7 +138,60 @@ def crawl_feeds(settings: Settings, feeds: list[str] | None = None) -> RunResult
         raise UsageError(
             "no feeds to crawl: add one with `newsdesk feeds add URL` or pass --feed URL"
         )
-    return run_spider(FeedSpider, settings, feeds=feeds)
+    config = Config.from_settings(settings)
+    with crawl_lock(settings.get("NEWSDESK_DB"), wait=wait):
+        archive = open_archive(settings)
+        try:
+            run_id = archive.start_run(os.getpid())
+            plan = plan_crawl(
+                archive,
+                feeds,
+                now=datetime.now(UTC),
+                every_feed=every_feed,
+                revision_checks=config.revision_checks,
+            )
+        finally:
+            archive.close()
+        try:
+            result = crawl_plan(settings, plan.feeds, plan.revisits, max_runtime)
+        except BaseException:
+            finish_run(settings, run_id, "aborted", {})
+            raise
+        result.next_poll = plan.next_poll
+        result.counts = {
+            "feeds_due": len(plan.feeds),
+            "revision_checks": len(plan.revisits),
+            **{name: result.stats.get(f"newsdesk/{name}", 0) for name in RUN_STATS},
+        }
+        finish_run(settings, run_id, result.status, result.counts)
+    return result
+
+
+def crawl_plan(
+    settings: Settings, feeds: list[str], revisits: list[str], max_runtime: float | None
+) -> RunResult:
+    """Run the feed spider over what is due; the result's status says how the run ended."""
+    if not feeds and not revisits:
+        return RunResult(stats={}, status="nothing due")
+    if max_runtime:
+        settings.set("CLOSESPIDER_TIMEOUT", max_runtime, priority="cmdline")
+    result = run_spider(FeedSpider, settings, feeds=feeds, revisits=revisits)
+    reason = result.stats.get("finish_reason")
+    if reason == "closespider_timeout":
+        result.status = "stopped"
+    elif reason != "finished":
+        result.status = "aborted"
+    elif feeds and all(f.status == "failed" for f in result.feeds):
+        result.status = "no feed read"
+    return result
+
+
+def finish_run(settings: Settings, run_id: int, status: str, counts: dict[str, int]) -> None:
+    archive = open_archive(settings)
+    try:
+        archive.finish_run(run_id, status=status, exit_code=CRAWL_EXIT[status], counts=counts)
+    finally:
+        archive.close()
 
 
 def fetch_urls(settings: Settings, urls: list[str]) -> RunResult:

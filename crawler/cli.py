@@ -13,6 +13,8 @@ import click
 
 from crawler import __version__, api
 from crawler.config import ConfigError, build_settings, effective
+from crawler.lock import ArchiveBusy
+from crawler.schedule import ScheduleError, parse_duration
 from storage import Archive, StorageError
 
 # Exit codes (documented in the README).
@@ -20,6 +22,8 @@ EXIT_OK = 0
 EXIT_ERROR = 1  # a user mistake or an archive newsdesk cannot use; one line on stderr
 EXIT_USAGE = 2  # click's own: unknown option, missing argument
 EXIT_PARTIAL = 3  # the run finished, but a URL was not stored or no feed could be read
+EXIT_BUSY = 4  # another crawl is running on this archive (see --wait)
+EXIT_STOPPED = 5  # --max-runtime stopped the crawl; the next run fetches the rest
 
 LOG_LEVELS = {0: "WARNING", 1: "INFO", 2: "DEBUG"}
 
@@ -75,7 +79,7 @@ def run(action: Callable[[], api.RunResult]) -> api.RunResult:
     """Run an API call, turning our exceptions into one clear line."""
     try:
         return action()
-    except (api.UsageError, StorageError, ConfigError) as exc:
+    except (api.UsageError, StorageError, ConfigError, ScheduleError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -83,6 +87,14 @@ def run(action: Callable[[], api.RunResult]) -> api.RunResult:
 @click.version_option(__version__, prog_name="newsdesk")
 def cli() -> None:
     """newsdesk: news feeds in, clean articles in a SQLite archive out."""
+
+
+def duration(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """Seconds from "600", "90s", "10m" or "2h"."""
+    try:
+        return None if value is None else parse_duration(value)
+    except ScheduleError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @cli.command()
@@ -93,29 +105,66 @@ def cli() -> None:
     metavar="URL",
     help="Crawl this feed (remembered for next time); may repeat. Default: every remembered feed.",
 )
+@click.option("--all", "every_feed", is_flag=True, help="Poll every feed now, due or not.")
+@click.option("--wait", is_flag=True, help="Wait for a running crawl of this archive to end.")
+@click.option(
+    "--max-runtime",
+    callback=duration,
+    metavar="DURATION",
+    help="Stop cleanly after this long (e.g. 600, 10m); the next run fetches the rest.",
+)
 @settings_options
-def crawl(feeds: tuple[str, ...], **options: Any) -> None:
-    """Poll feeds and store every article they link to.
+def crawl(
+    feeds: tuple[str, ...], every_feed: bool, wait: bool, max_runtime: int | None, **options: Any
+) -> None:
+    """Poll the feeds that are due and store the new and revised articles they link to.
+
+    Feeds are fetched with conditional requests and polled on their own schedule; archived
+    articles are fetched again only when their feed says they changed or a revision check is
+    due. One crawl per archive at a time. Exit codes: 0 done, 1 error, 3 no feed could be
+    read, 4 another crawl is running, 5 stopped by --max-runtime.
 
     \b
     Example:
         newsdesk feeds add https://example.org/rss.xml
         newsdesk crawl
-        newsdesk crawl --feed https://example.org/rss.xml --db archive.db
+        newsdesk crawl --feed https://example.org/rss.xml --db archive.db --all
+        newsdesk crawl --max-runtime 10m --wait
     """
     settings = make_settings(**options)
-    result = run(lambda: api.crawl_feeds(settings, list(feeds) or None))
-    failed = sum(1 for f in result.feeds if f.status == "failed")
-    click.echo(
-        f"newsdesk crawl: {len(result.feeds)} feeds polled ({failed} failed), "
-        f"{len(result.stored)} articles stored, {len(result.failures)} failures "
-        f"-> {settings.get('NEWSDESK_DB')}",
-        err=True,
+    try:
+        result = run(
+            lambda: api.crawl_feeds(
+                settings,
+                list(feeds) or None,
+                every_feed=every_feed,
+                wait=wait,
+                max_runtime=max_runtime,
+            )
+        )
+    except ArchiveBusy as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
+    click.echo(f"newsdesk crawl: {summary(result)} -> {settings.get('NEWSDESK_DB')}", err=True)
+    sys.exit(result.exit_code)
+
+
+def summary(result: api.RunResult) -> str:
+    """The one line a crawl prints, from its `crawl_runs` counters."""
+    c = result.counts
+    if result.status == "nothing due":
+        return f"nothing due; next feed poll at {result.next_poll} (--all polls now)"
+    line = (
+        f"{c['feeds_polled']} feeds polled ({c['feeds_failed']} failed), "
+        f"{c['feeds_unchanged']} unchanged; articles: {c['articles_new']} new, "
+        f"{c['articles_updated']} updated, {c['articles_unchanged']} unchanged, "
+        f"{c['articles_skipped']} already archived; {c['failures']} failures"
     )
-    if not result.finished:
-        raise click.ClickException(f"crawl stopped early: {result.stats.get('finish_reason')}")
-    if result.feeds and failed == len(result.feeds):
-        sys.exit(EXIT_PARTIAL)
+    if result.status == "stopped":
+        line += "; stopped by --max-runtime"
+    elif result.status == "aborted":
+        line += f"; stopped early ({result.stats.get('finish_reason')})"
+    return line
 
 
 @cli.command()

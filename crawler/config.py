@@ -26,6 +26,9 @@ OPTIONS = {
     "retries": "RETRY_TIMES",
     "timeout": "DOWNLOAD_TIMEOUT",
     "log_level": "LOG_LEVEL",
+    "poll_min": "NEWSDESK_POLL_MIN",
+    "poll_max": "NEWSDESK_POLL_MAX",
+    "revision_checks": "NEWSDESK_REVISION_CHECKS",
 }
 PRIORITY = {"config_file": 25, "env": 35, "flags": 40}
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Request/response meta keys the feed spider shares with crawler/incremental.py.
+FEED_META = "newsdesk_feed"  # request.meta: the feed URL as the user named it
+UNCHANGED_META = "newsdesk_unchanged"  # response.meta: the feed holds nothing new (304, same body)
+
 
 @dataclass
 class FeedEntry:
@@ -25,7 +29,7 @@ class FeedPolled:
     """The outcome of one poll of a feed."""
 
     url: str
-    status: str  # "ok", "malformed", or "failed"
+    status: str  # "ok", "malformed", "failed", or "unchanged" (304, or the same body)
     error: str | None = None
     title: str | None = None
     site_url: str | None = None
@@ -59,3 +63,12 @@ class StoredArticle:
 
     url: str
     canonical_url: str
+
+
+@dataclass
+class EntrySeen:
+    """A feed entry whose article was not fetched: archived already (`article_id`), or its URL
+    failed recently (`article_id` None)."""
+
+    entry: FeedEntry
+    article_id: int | None

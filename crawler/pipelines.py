@@ -6,8 +6,8 @@ import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from crawler.extract import ExtractionFailed
-from crawler.items import ArticlePage, Failure, FeedPolled, StoredArticle
-from crawler.records import article_row
+from crawler.items import ArticlePage, EntrySeen, Failure, FeedPolled, StoredArticle
+from crawler.records import article_row, entry_aliases
 from crawler.workers import ExtractionPool
 from storage import Archive
 from storage.archive import now
@@ -47,6 +47,15 @@ class ArchivePipeline:
             return await self.store_article(item)
         if isinstance(item, Failure):
             return self.store_failure(item)
+        if isinstance(item, EntrySeen):
+            if item.article_id is None:
+                self.inc("failures_skipped")
+            else:
+                self.archive.record_aliases(
+                    item.article_id, entry_aliases(item.entry), feed_url=item.entry.feed_url
+                )
+                self.inc("articles_skipped")
+            return item
         if isinstance(item, FeedPolled):
             self.archive.record_feed_poll(
                 item.url,
@@ -57,6 +66,8 @@ class ArchivePipeline:
                 articles_found=item.entries,
             )
             self.inc("feeds_polled")
+            if item.status == "unchanged":
+                self.inc("feeds_unchanged")
             if item.status == "failed":
                 self.inc("feeds_failed")
                 self.archive.record_failure(
@@ -79,8 +90,9 @@ class ArchivePipeline:
                 )
             )
         row = article_row(page, extracted, fetched_at=now())
-        self.archive.upsert_articles([row])
+        [outcome] = self.archive.upsert_articles([row])
         self.inc("articles_stored")
+        self.inc(f"articles_{outcome}")  # new, updated or unchanged
         return StoredArticle(url=row["url"], canonical_url=row["canonical_url"])
 
     def store_failure(self, failure: Failure) -> Failure:

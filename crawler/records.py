@@ -9,7 +9,7 @@ from crawler.urls import is_http_url, normalize_url
 
 if TYPE_CHECKING:
     from crawler.extract import Extracted
-    from crawler.items import ArticlePage
+    from crawler.items import ArticlePage, FeedEntry
     from storage import ArticleRow
 
 # Fields the feed entry may fill when the page does not say.
@@ -61,7 +61,16 @@ def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> Articl
         "fetched_at": fetched_at,
         "content_hash": art.content_hash,
         "metadata_source": source,
+        "aliases": entry_aliases(page.entry) if page.entry else [],
     }
+
+
+def entry_aliases(entry: FeedEntry) -> list[tuple[str, str]]:
+    """The names a feed entry gives its article: its normalised link, and its GUID if any."""
+    aliases = [("url", normalize_url(entry.link))]
+    if entry.guid:
+        aliases.append(("guid", entry.guid))
+    return aliases
 
 
 def canonical_url(url: str, declared: str | None) -> str:

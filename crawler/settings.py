@@ -21,6 +21,14 @@ NEWSDESK_EXTRACT_INLINE = (
     False  # extract in the crawling process instead (fetch does, for a few URLs)
 )
 
+# Incremental crawling (crawler/incremental.py): feeds are polled when due, between these bounds
+# (durations: 90s, 5m, 6h, 3d), and archived articles are re-checked for revisions this long after
+# they were first seen ("off" for never).
+NEWSDESK_INCREMENTAL = True
+NEWSDESK_POLL_MIN = "5m"
+NEWSDESK_POLL_MAX = "1d"
+NEWSDESK_REVISION_CHECKS = "1h,6h,24h,72h"
+
 # -- politeness ----------------------------------------------------------------------------------
 # An honest User-Agent: who we are and where to reach the operator. Changing
 # NEWSDESK_CONTACT_URL rebuilds it (crawler/config.py) unless USER_AGENT itself is set.
@@ -43,6 +51,10 @@ TELNETCONSOLE_ENABLED = False
 
 # -- plumbing -------------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+EXTENSIONS = {"crawler.incremental.Incremental": 500}
+# Below RetryMiddleware (550): sees a feed's final answer, after retries and decompression.
+DOWNLOADER_MIDDLEWARES = {"crawler.incremental.ConditionalFeedMiddleware": 540}
+SPIDER_MIDDLEWARES = {"crawler.incremental.KnownEntryMiddleware": 600}
 HTTPERROR_ALLOW_ALL = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

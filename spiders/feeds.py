@@ -1,4 +1,4 @@
-"""`feeds`: poll feeds, then fetch every article they link to."""
+"""`feeds`: poll feeds, then fetch every article they link to; re-check articles due a look."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import scrapy
 
 from crawler.feeds import FeedError, parse_feed
-from crawler.items import FeedPolled
+from crawler.items import FEED_META, UNCHANGED_META, FeedPolled
 from spiders.base import ArticleSpider, describe_failure
 
 if TYPE_CHECKING:
@@ -20,10 +20,13 @@ if TYPE_CHECKING:
 class FeedSpider(ArticleSpider):
     name = "feeds"
 
-    def __init__(self, feeds: str | list[str] = "", **kwargs: Any) -> None:
+    def __init__(
+        self, feeds: str | list[str] = "", revisits: str | list[str] = "", **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         # `-a feeds=URL,URL` arrives as a string; the Python API passes a list.
-        self.feeds = [u for u in (feeds.split(",") if isinstance(feeds, str) else feeds) if u]
+        self.feeds = as_list(feeds)
+        self.revisits = as_list(revisits)  # archived articles due a revision check
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.feeds:
@@ -34,12 +37,18 @@ class FeedSpider(ArticleSpider):
                 errback=self.feed_failed,
                 priority=10,
                 dont_filter=True,
+                meta={FEED_META: url, "handle_httpstatus_list": [304]},
             )
+        for url in self.revisits:
+            yield self.article_request(url)
 
     def parse_feed(
         self, response: Response, feed_url: str
     ) -> Iterator[scrapy.Request | FeedPolled]:
         """Yield the feed's poll record, then a request for each entry's article."""
+        if response.status == 304 or response.meta.get(UNCHANGED_META):
+            yield FeedPolled(feed_url, "unchanged")
+            return
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         try:
             feed = parse_feed(response.body, url=response.url, content_type=content_type)
@@ -66,3 +75,7 @@ class FeedSpider(ArticleSpider):
         _, reason = describe_failure(failure)
         self.logger.warning("feed %s: %s", url, reason)
         yield FeedPolled(url, "failed", error=reason)
+
+
+def as_list(urls: str | list[str]) -> list[str]:
+    return [u for u in (urls.split(",") if isinstance(urls, str) else urls) if u]

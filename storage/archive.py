@@ -6,12 +6,13 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 from sqlite_utils import Database
 
+from storage.diff import word_changes
 from storage.schema import migrations
 
 BUSY_TIMEOUT_MS = 30_000
@@ -42,6 +43,8 @@ class ArticleRow(TypedDict):
     fetched_at: str
     content_hash: str
     metadata_source: NotRequired[dict[str, str]]
+    # Other names met for this article: ("url", normalised URL) or ("guid", the feed's id).
+    aliases: NotRequired[list[tuple[str, str]]]
 
 
 JSON_COLUMNS = ("authors", "tags", "metadata_source")
@@ -50,11 +53,26 @@ UPDATABLE = (
     "url", "title", "authors", "published", "modified", "sitename", "language", "description",
     "tags", "image", "text", "html", "word_count", "fetched_at", "content_hash", "metadata_source",
 )  # fmt: skip
+# Per-feed poll state the crawler keeps between runs (see `Archive.update_feeds`).
+FEED_STATE = (
+    "etag", "last_modified", "body_hash", "next_poll", "poll_interval", "consecutive_failures",
+)  # fmt: skip
+# Counters of one crawl run (columns of `crawl_runs`).
+RUN_COUNTS = (
+    "feeds_due", "feeds_polled", "feeds_unchanged", "feeds_failed", "articles_new",
+    "articles_updated", "articles_unchanged", "articles_skipped", "revision_checks", "failures",
+)  # fmt: skip
 
 
 def now() -> str:
     """The current UTC time as ISO 8601 with an offset, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def seconds_before(at: str, seconds: float) -> str:
+    """The ISO 8601 UTC time `seconds` before `at` (an ISO 8601 time with an offset)."""
+    moment = datetime.fromisoformat(at) - timedelta(seconds=seconds)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def open_database(path: str | Path) -> Database:
@@ -144,6 +162,12 @@ class Archive:
                 "INSERT OR IGNORE INTO feeds (url, added, articles_found) VALUES (?, ?, 0)",
                 [url, polled],
             )
+            if status == "unchanged":  # 304 or the same body: the last full read still holds
+                self.db.execute(
+                    "UPDATE feeds SET last_polled = ?, last_status = ? WHERE url = ?",
+                    [polled, status, url],
+                )
+                return
             self.db.execute(
                 """UPDATE feeds SET last_polled = ?, last_status = ?, last_error = ?,
                    title = coalesce(?, title), site_url = coalesce(?, site_url),
@@ -151,12 +175,33 @@ class Archive:
                 [polled, status, error, title, site_url, articles_found, url],
             )
 
+    def feed(self, url: str) -> dict[str, Any] | None:
+        """One remembered feed with its poll state, or None."""
+        for row in self.db.query("SELECT * FROM feeds WHERE url = ?", [url]):
+            return row
+        return None
+
+    def update_feeds(self, states: dict[str, dict[str, Any]]) -> None:
+        """Set poll state (columns of FEED_STATE) of several feeds, in one transaction."""
+        with self.transaction():
+            for url, state in states.items():
+                unknown = set(state) - set(FEED_STATE)
+                if unknown:
+                    raise ValueError(f"not feed state: {', '.join(sorted(unknown))}")
+                if state:
+                    self.db.execute(
+                        f"UPDATE feeds SET {', '.join(f'{c} = ?' for c in state)} WHERE url = ?",
+                        [*state.values(), url],
+                    )
+
     # -- articles --------------------------------------------------------------------------
-    def upsert_articles(self, rows: Iterable[ArticleRow]) -> int:
+    def upsert_articles(self, rows: Iterable[ArticleRow]) -> list[str]:
         """Insert or update articles by `canonical_url`, in one transaction.
 
-        A new article gets `first_seen`; an existing one keeps it and takes the rest.
-        Any failure recorded for the article's URLs is cleared. Returns the rows written.
+        A new article gets `first_seen`; an existing one keeps it and takes the rest. When the
+        text changed, the text it replaces is appended to `article_versions` first. Every URL
+        and GUID in the row (and its feed) goes into `aliases`; any failure recorded for the
+        article's URLs is cleared. Returns, for each row, "new", "updated" or "unchanged".
         """
         columns = ("canonical_url", "first_seen", "feed_url", *UPDATABLE)
         sql = (
@@ -165,21 +210,134 @@ class Archive:
             "ON CONFLICT(canonical_url) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in UPDATABLE)
             + ", feed_url = coalesce(articles.feed_url, excluded.feed_url)"
+            + ", revisions = articles.revisions"
+            + " + (articles.content_hash IS NOT excluded.content_hash)"
         )
-        written = 0
+        outcomes = []
         with self.transaction():
             for row in rows:
+                old = self._article_for_update(row["canonical_url"])
+                if old is not None and old["content_hash"] != row["content_hash"]:
+                    self._append_version(old, replaced_at=row["fetched_at"], new_text=row["text"])
                 values: dict[str, Any] = {**row, "first_seen": row["fetched_at"]}
                 for key in JSON_COLUMNS:
                     values[key] = json.dumps(
                         values.get(key) or ([] if key != "metadata_source" else {})
                     )
                 self.db.execute(sql, [values.get(c) for c in columns])
+                stored = old or self._article_for_update(row["canonical_url"])
+                assert stored is not None  # just written, in this transaction
+                names = [("url", row["url"]), ("url", row["canonical_url"])]
+                self._record_aliases(
+                    stored["id"],
+                    [*names, *row.get("aliases", [])],
+                    feed_url=row["feed_url"],
+                    seen=row["fetched_at"],
+                )
                 self.db.execute(
                     "DELETE FROM failures WHERE url IN (?, ?)", [row["url"], row["canonical_url"]]
                 )
-                written += 1
-        return written
+                if old is None:
+                    outcomes.append("new")
+                else:
+                    changed = old["content_hash"] != row["content_hash"]
+                    outcomes.append("updated" if changed else "unchanged")
+        return outcomes
+
+    def _article_for_update(self, canonical_url: str) -> dict[str, Any] | None:
+        for row in self.db.query(
+            "SELECT id, title, text, content_hash, fetched_at FROM articles "
+            "WHERE canonical_url = ?",
+            [canonical_url],
+        ):
+            return row
+        return None
+
+    def _append_version(self, old: dict[str, Any], *, replaced_at: str, new_text: str) -> None:
+        added, removed = word_changes(old["text"], new_text)
+        self.db.execute(
+            """INSERT INTO article_versions (article_id, fetched_at, replaced_at, title, text,
+               content_hash, words_added, words_removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [old["id"], old["fetched_at"], replaced_at, old["title"], old["text"],
+             old["content_hash"], added, removed],
+        )  # fmt: skip
+
+    def _record_aliases(
+        self,
+        article_id: int,
+        aliases: Iterable[tuple[str, str]],
+        *,
+        feed_url: str | None,
+        seen: str,
+    ) -> None:
+        for kind, alias in set(aliases):
+            self.db.execute(
+                """INSERT INTO aliases (alias, kind, feed_url, article_id, first_seen, last_seen)
+                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET
+                   article_id = excluded.article_id, last_seen = excluded.last_seen""",
+                [alias, kind, feed_url or "", article_id, seen, seen],
+            )
+
+    def record_aliases(
+        self, article_id: int, aliases: Iterable[tuple[str, str]], *, feed_url: str | None
+    ) -> None:
+        """Note that a feed carried an already archived article under these names."""
+        with self.transaction():
+            self._record_aliases(article_id, aliases, feed_url=feed_url, seen=now())
+
+    def find_article(
+        self, urls: Iterable[str], *, guid: str | None = None, feed_url: str | None = None
+    ) -> dict[str, Any] | None:
+        """The archived article (`id`, `url`, `fetched_at`) known by one of these normalised
+        URLs, or by this GUID in this feed; None when it is new."""
+        urls = list(urls)
+        marks = ", ".join("?" for _ in urls)
+        for row in self.db.query(
+            f"""SELECT a.id, a.url, a.fetched_at FROM articles a WHERE a.id IN (
+                  SELECT article_id FROM aliases WHERE kind = 'url' AND alias IN ({marks})
+                  UNION ALL SELECT article_id FROM aliases
+                  WHERE kind = 'guid' AND alias = ? AND feed_url = ?
+                  UNION ALL SELECT id FROM articles WHERE canonical_url IN ({marks}))
+                LIMIT 1""",
+            [*urls, guid, feed_url or "", *urls],
+        ):
+            return row
+        return None
+
+    def due_for_revision(
+        self, checks: Iterable[int], *, at: str, feeds: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Articles (`id`, `url`) due a revision check at time `at`: a check falls `checks`
+        seconds after `first_seen`, and the article was last fetched before the latest check
+        that has passed. `feeds` limits them to articles those feeds carried."""
+        checks = sorted(checks)
+        if not checks:
+            return []
+        feed_filter, params = "", []
+        if feeds is not None:
+            feed_filter = (
+                "AND id IN (SELECT article_id FROM aliases "
+                "WHERE feed_url IN (SELECT value FROM json_each(?)))"
+            )
+            params = [json.dumps(list(feeds))]
+        return list(
+            self.db.query(
+                f"""SELECT id, url FROM articles WHERE first_seen >= ? {feed_filter}
+                    AND EXISTS (SELECT 1 FROM json_each(?) c
+                      WHERE julianday(first_seen) + c.value / 86400.0 <= julianday(?)
+                      AND julianday(fetched_at) < julianday(first_seen) + c.value / 86400.0)
+                    ORDER BY first_seen""",
+                [seconds_before(at, checks[-1]), *params, json.dumps(checks), at],
+            )
+        )
+
+    def versions(self, article_id: int) -> list[dict[str, Any]]:
+        """Earlier texts of an article, oldest first."""
+        return list(
+            self.db.query(
+                "SELECT * FROM article_versions WHERE article_id = ? ORDER BY id", [article_id]
+            )
+        )
 
     def articles(self, *, since: str | None = None) -> Iterator[dict[str, Any]]:
         """Articles with lists decoded, newest `fetched_at` first; `since` filters on it."""
@@ -224,6 +382,45 @@ class Archive:
 
     def failures(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM failures ORDER BY failed_at DESC"))
+
+    def failure(self, urls: Iterable[str]) -> dict[str, Any] | None:
+        """The latest failure recorded for any of these URLs, or None."""
+        urls = list(urls)
+        for row in self.db.query(
+            f"SELECT * FROM failures WHERE url IN ({', '.join('?' for _ in urls)}) "
+            "ORDER BY failed_at DESC LIMIT 1",
+            urls,
+        ):
+            return row
+        return None
+
+    # -- crawl runs ------------------------------------------------------------------------
+    def start_run(self, pid: int) -> int:
+        """Open a `crawl_runs` row. The caller holds the crawl lock, so a row still "running"
+        belongs to a crawl that was killed: it is marked "interrupted"."""
+        with self.transaction():
+            self.db.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
+            cursor = self.db.execute(
+                "INSERT INTO crawl_runs (started, status, pid) VALUES (?, 'running', ?)",
+                [now(), pid],
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(
+        self, run_id: int, *, status: str, exit_code: int, counts: dict[str, int]
+    ) -> None:
+        """Close a `crawl_runs` row with its outcome and counters (names from RUN_COUNTS)."""
+        values = {name: int(counts.get(name, 0)) for name in RUN_COUNTS}
+        with self.transaction():
+            self.db.execute(
+                f"""UPDATE crawl_runs SET finished = ?, status = ?, exit_code = ?,
+                    {", ".join(f"{c} = ?" for c in values)} WHERE id = ?""",
+                [now(), status, exit_code, *values.values(), run_id],
+            )
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Crawl runs, newest first."""
+        return list(self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC"))
 
 
 def decode(row: dict[str, Any]) -> dict[str, Any]:

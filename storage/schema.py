@@ -69,3 +69,88 @@ def m001_create_tables(db: Database) -> None:
         not_null={"reason", "failed_at"},
     )
     db.table("failures").create_index(["reason"])
+
+
+@migrations()
+def m002_incremental_crawling(db: Database) -> None:
+    """Feed poll state, URL/GUID aliases, article revisions and a log of crawl runs."""
+    feeds = db.table("feeds")
+    for column, kind in (
+        ("etag", str),
+        ("last_modified", str),
+        ("body_hash", str),
+        ("next_poll", str),
+        ("poll_interval", int),
+        ("consecutive_failures", int),
+    ):
+        feeds.add_column(column, kind)
+    db.table("articles").add_column("revisions", int, not_null_default=0)
+
+    db.table("aliases").create(
+        {
+            "alias": str,
+            "kind": str,
+            "feed_url": str,
+            "article_id": int,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk=("alias", "kind", "feed_url"),
+        not_null={"article_id", "first_seen", "last_seen"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("aliases").create_index(["article_id"])
+    db.execute(
+        """INSERT OR IGNORE INTO aliases
+           SELECT alias, 'url', coalesce(feed_url, ''), id, first_seen, fetched_at
+           FROM (SELECT canonical_url AS alias, * FROM articles
+                 UNION ALL SELECT url AS alias, * FROM articles)"""
+    )
+    db.table("articles").create_index(["first_seen"])
+
+    db.table("article_versions").create(
+        {
+            "id": int,
+            "article_id": int,
+            "fetched_at": str,
+            "replaced_at": str,
+            "title": str,
+            "text": str,
+            "content_hash": str,
+            "words_added": int,
+            "words_removed": int,
+        },
+        pk="id",
+        not_null={"article_id", "fetched_at", "replaced_at", "text"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("article_versions").create_index(["article_id"])
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER article_versions_append_only_{event.lower()}
+                BEFORE {event} ON article_versions
+                BEGIN SELECT RAISE(ABORT, 'article_versions is append-only'); END"""
+        )
+
+    db.table("crawl_runs").create(
+        {
+            "id": int,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "exit_code": int,
+            "pid": int,
+            "feeds_due": int,
+            "feeds_polled": int,
+            "feeds_unchanged": int,
+            "feeds_failed": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "articles_skipped": int,
+            "revision_checks": int,
+            "failures": int,
+        },
+        pk="id",
+        not_null={"started", "status"},
+    )

@@ -1,0 +1,296 @@
+"""Incremental crawling: a crawl costs only what is new.
+
+`Incremental`, a Scrapy extension, is the archive's memory for one crawl: each feed's validators
+(ETag, Last-Modified, body hash) and schedule, and which entries are already archived. Two
+middlewares ask it: `ConditionalFeedMiddleware` (downloader) makes feed requests conditional and
+marks unchanged answers; `KnownEntryMiddleware` (spider) turns requests for archived articles into
+`EntrySeen` items. When the spider closes after a full run, the extension writes each polled
+feed's new validators and next poll time; after a run that was stopped or killed it writes none,
+so the next run reads those feeds again and fetches whatever was missed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import FEED_META, UNCHANGED_META, EntrySeen, FeedEntry, FeedPolled
+from crawler.schedule import (
+    failure_delay,
+    failure_retry_due,
+    iso,
+    next_interval,
+    parse_checks,
+    parse_duration,
+    parse_time,
+    retry_after,
+)
+from crawler.urls import normalize_url
+from storage import Archive
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterable, Iterator
+
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FeedPoll:
+    """What this run learned about one feed."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    unchanged: bool = False
+    failed: bool = False
+    retry_after: int | None = None
+    new_entries: int = 0
+
+
+@dataclass
+class Config:
+    """The incremental settings, read once."""
+
+    db_path: str
+    poll_bounds: tuple[int, int]
+    revision_checks: tuple[int, ...]
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Config:
+        low = parse_duration(settings.get("NEWSDESK_POLL_MIN"))
+        high = parse_duration(settings.get("NEWSDESK_POLL_MAX"))
+        return cls(
+            db_path=settings.get("NEWSDESK_DB"),
+            poll_bounds=(low, max(low, high)),
+            revision_checks=parse_checks(settings.get("NEWSDESK_REVISION_CHECKS")),
+        )
+
+
+class Incremental:
+    """Scrapy extension: the archive's view of feeds and entries during one crawl."""
+
+    def __init__(self, crawler: Crawler, config: Config) -> None:
+        self.crawler, self.config = crawler, config
+        self.archive: Archive | None = None
+        self.polls: dict[str, FeedPoll] = {}
+        self.revisits: set[str] = set()
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("NEWSDESK_INCREMENTAL"):
+            raise NotConfigured("NEWSDESK_INCREMENTAL is off")
+        return cls(crawler, Config.from_settings(crawler.settings))
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.archive = Archive(self.config.db_path)
+        self.revisits = set(getattr(spider, "revisits", ()))
+
+    # -- feeds ------------------------------------------------------------------------------
+    def feed_headers(self, feed_url: str) -> dict[str, str]:
+        """Conditional-request headers for a feed we have read before."""
+        assert self.archive is not None
+        row = self.archive.feed(feed_url) or {}
+        headers = {"If-None-Match": row.get("etag"), "If-Modified-Since": row.get("last_modified")}
+        return {name: value for name, value in headers.items() if value}
+
+    def feed_answered(self, feed_url: str, response: Response) -> bool:
+        """Note a feed's answer; True when it holds nothing new (304, or the same body)."""
+        assert self.archive is not None
+        poll = self.polls.setdefault(feed_url, FeedPoll())
+        header = response.headers.get("Retry-After")
+        poll.retry_after = retry_after(
+            header.decode("latin-1") if header else None, now=datetime.now(UTC)
+        )
+        if response.status == 304:
+            poll.unchanged = True
+            return True
+        if response.status != 200:
+            return False
+        etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        poll.etag = etag.decode("latin-1") if etag else None
+        poll.last_modified = modified.decode("latin-1") if modified else None
+        poll.body_hash = hashlib.sha256(response.body).hexdigest()
+        row = self.archive.feed(feed_url) or {}
+        poll.unchanged = poll.body_hash == row.get("body_hash")
+        return poll.unchanged
+
+    def item_scraped(self, item: Any) -> None:
+        if isinstance(item, FeedPolled) and item.status == "failed":
+            self.polls.setdefault(item.url, FeedPoll()).failed = True
+
+    # -- entries ----------------------------------------------------------------------------
+    def known_entry(self, entry: FeedEntry) -> EntrySeen | None:
+        """An `EntrySeen` when the entry's article need not be fetched now, else None.
+
+        Fetched: entries not archived under any of their URLs or GUID (unless their URL failed
+        recently), and archived ones the feed says were modified since our last fetch.
+        """
+        assert self.archive is not None
+        now = datetime.now(UTC)
+        found = self.archive.find_article(
+            [normalize_url(entry.link)], guid=entry.guid, feed_url=entry.feed_url
+        )
+        if found is None:
+            failure = self.archive.failure([entry.link, normalize_url(entry.link)])
+            if failure and not failure_retry_due(
+                failure["failed_at"], failure["attempts"], now=now
+            ):
+                return EntrySeen(entry, None)  # it failed recently: not worth a request yet
+            self.polls.setdefault(entry.feed_url, FeedPoll()).new_entries += 1
+            return None
+        modified = entry.modified and parse_time(entry.modified) > parse_time(found["fetched_at"])
+        if modified and found["url"] not in self.revisits:
+            self.inc("entries_modified")
+            return None
+        return EntrySeen(entry, found["id"])
+
+    def inc(self, event: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"newsdesk/{event}")
+
+    # -- end of the run ---------------------------------------------------------------------
+    def spider_closed(self, reason: str) -> None:
+        """Write each polled feed's state: validators and schedule after a full run, only the
+        failure backoff after a stopped one."""
+        if self.archive is None:
+            return
+        now = datetime.now(UTC)
+        bounds = self.config.poll_bounds
+        states: dict[str, dict[str, Any]] = {}
+        for url, poll in self.polls.items():
+            row = self.archive.feed(url)
+            if row is None:
+                continue
+            if poll.failed:
+                failures = (row["consecutive_failures"] or 0) + 1
+                delay = max(failure_delay(failures, bounds=bounds), poll.retry_after or 0)
+                states[url] = {"consecutive_failures": failures, "next_poll": in_(now, delay)}
+            elif reason == "finished":
+                interval = next_interval(
+                    row["poll_interval"], new_entries=poll.new_entries, bounds=bounds
+                )
+                delay = max(interval, poll.retry_after or 0)
+                states[url] = {
+                    "consecutive_failures": 0,
+                    "poll_interval": interval,
+                    "next_poll": in_(now, delay),
+                }
+                if not poll.unchanged:
+                    states[url] |= {
+                        "etag": poll.etag,
+                        "last_modified": poll.last_modified,
+                        "body_hash": poll.body_hash,
+                    }
+        self.archive.update_feeds(states)
+        self.archive.close()
+
+
+def in_(now: datetime, seconds: float) -> str:
+    return iso(now + timedelta(seconds=seconds))
+
+
+def incremental_of(crawler: Crawler) -> Incremental | None:
+    return crawler.get_extension(Incremental)
+
+
+class ConditionalFeedMiddleware:
+    """Downloader middleware: conditional GET for feeds; marks answers that bring nothing new."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("NEWSDESK_INCREMENTAL"):
+            raise NotConfigured("NEWSDESK_INCREMENTAL is off")
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        state = incremental_of(self.crawler)
+        if state is not None and FEED_META in request.meta:
+            for name, value in state.feed_headers(request.meta[FEED_META]).items():
+                request.headers.setdefault(name, value)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        state = incremental_of(self.crawler)
+        feed_url = request.meta.get(FEED_META)
+        if state is not None and feed_url and state.feed_answered(feed_url, response):
+            request.meta[UNCHANGED_META] = True
+        return response
+
+
+class KnownEntryMiddleware:
+    """Spider middleware: a request for an article already archived becomes `EntrySeen`."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("NEWSDESK_INCREMENTAL"):
+            raise NotConfigured("NEWSDESK_INCREMENTAL is off")
+        return cls(crawler)
+
+    def process_spider_output(
+        self, response: Response | None, result: Iterable[Any]
+    ) -> Iterator[Any]:
+        for output in result:
+            yield self.filter(output)
+
+    async def process_spider_output_async(
+        self, response: Response | None, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for output in result:
+            yield self.filter(output)
+
+    def filter(self, output: Any) -> Any:
+        entry = output.cb_kwargs.get("entry") if isinstance(output, Request) else None
+        state = incremental_of(self.crawler)
+        if state is None or not isinstance(entry, FeedEntry):
+            return output
+        return state.known_entry(entry) or output
+
+
+@dataclass
+class Plan:
+    """What one crawl will fetch: the feeds due a poll and the articles due a revision check."""
+
+    feeds: list[str]
+    revisits: list[str]
+    next_poll: str | None  # the earliest poll time of the feeds left for later
+
+
+def plan_crawl(
+    archive: Archive,
+    feeds: Iterable[str],
+    *,
+    now: datetime,
+    every_feed: bool = False,
+    revision_checks: Iterable[int] = (),
+) -> Plan:
+    """Pick the feeds whose `next_poll` has come (all of them with `every_feed`) and the
+    articles those feeds carried that are due a revision check."""
+    feeds = list(feeds)
+    due, later = [], []
+    for url in feeds:
+        row = archive.feed(url) or {}
+        next_poll = row.get("next_poll")
+        if every_feed or not next_poll or parse_time(next_poll) <= now:
+            due.append(url)
+        else:
+            later.append(next_poll)
+    revisits = archive.due_for_revision(revision_checks, at=iso(now), feeds=feeds)
+    return Plan(due, [r["url"] for r in revisits], min(later, key=parse_time) if later else None)

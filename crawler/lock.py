@@ -1,0 +1,46 @@
+"""One crawl per archive at a time: an OS file lock beside the archive (`news.db.lock`).
+
+The kernel drops the lock when its process ends, however it ends (kill -9 included), so a
+crashed crawl never leaves the archive locked.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from filelock import FileLock, Timeout
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveBusy(Exception):
+    """Another crawl holds this archive's lock."""
+
+
+def lock_path(db_path: str | Path) -> Path:
+    return Path(f"{db_path}.lock")
+
+
+@contextmanager
+def crawl_lock(db_path: str | Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the archive's crawl lock for the block; raise `ArchiveBusy` at once when another
+    crawl holds it, or, with `wait`, wait until it is free."""
+    lock = FileLock(lock_path(db_path), timeout=-1 if wait else 0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise ArchiveBusy(
+            f"{db_path}: another crawl is running on this archive; "
+            "this one stops (pass --wait to wait for it)"
+        ) from exc
+    logger.debug("holding %s", lock.lock_file)
+    try:
+        yield
+    finally:
+        lock.release()

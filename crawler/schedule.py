@@ -1,0 +1,83 @@
+"""When to poll a feed next and when to look at an article again: pure time arithmetic."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+FIRST_INTERVAL = 3600  # a feed never polled before is assumed to change hourly
+
+
+class ScheduleError(ValueError):
+    """A duration or list of durations that cannot be read."""
+
+
+def parse_duration(text: str | float) -> int:
+    """Seconds in "90", "90s", "5m", "6h" or "3d"."""
+    if isinstance(text, int | float):
+        return int(text)
+    match = DURATION.match(text)
+    if not match:
+        raise ScheduleError(f"{text!r}: not a duration; use e.g. 90s, 5m, 6h or 3d")
+    return int(float(match[1]) * UNITS[match[2] or "s"])
+
+
+def parse_checks(value: str | list[str] | tuple[str, ...]) -> tuple[int, ...]:
+    """Revision checks ("1h,6h,24h,72h"), in seconds after first seen; "off" or "" for none."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    items = [i.strip() for i in items if str(i).strip()]
+    if items in ([], ["off"]):
+        return ()
+    return tuple(sorted(parse_duration(i) for i in items))
+
+
+def next_interval(previous: int | None, *, new_entries: int, bounds: tuple[int, int]) -> int:
+    """Seconds until a healthy feed's next poll: halved when it brought new entries, else
+    half as long again, within `bounds` (minimum, maximum)."""
+    low, high = bounds
+    interval = previous or FIRST_INTERVAL
+    interval = interval // 2 if new_entries else interval * 3 // 2
+    return max(low, min(high, interval))
+
+
+def failure_delay(failures: int, *, bounds: tuple[int, int]) -> int:
+    """Seconds until retrying a feed that failed `failures` times in a row: doubling from the
+    minimum interval, up to the maximum."""
+    low, high = bounds
+    return int(min(high, low * 2 ** max(0, min(failures - 1, 20))))
+
+
+def retry_after(header: str | None, *, now: datetime) -> int | None:
+    """Seconds a `Retry-After` header (seconds or an HTTP date) asks us to wait, or None."""
+    if not header:
+        return None
+    header = header.strip()
+    if header.isdigit():
+        return int(header)
+    try:
+        when = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0, int((when - now).total_seconds()))
+
+
+def failure_retry_due(failed_at: str, attempts: int, *, now: datetime) -> bool:
+    """Whether an article URL that failed `attempts` times is worth fetching again: after an
+    hour, then two, four... at most a day."""
+    wait = min(86400, 3600 * 2 ** max(0, min(attempts - 1, 20)))
+    return now >= parse_time(failed_at) + timedelta(seconds=wait)
+
+
+def parse_time(value: str) -> datetime:
+    """An ISO 8601 time; UTC when it has no offset."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

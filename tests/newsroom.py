@@ -1,0 +1,122 @@
+"""A per-test news site over real HTTP: a copy of tests/site/ that a test may edit, served with
+ETag/If-None-Match and Last-Modified/If-Modified-Since, counting requests per path, and slow on
+demand (so a test can kill a crawl half-way)."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import shutil
+import threading
+from collections import Counter
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+SITE = Path(__file__).parent / "site"
+TYPES = {".json": "application/feed+json", ".xml": "application/rss+xml"}
+
+
+class Newsroom(ThreadingHTTPServer):
+    """Serves `root` on 127.0.0.1; `requests` counts GETs per path, `answers` (path, status)."""
+
+    daemon_threads = True
+
+    def __init__(self, root: Path, *, validators: bool = True) -> None:
+        super().__init__(("127.0.0.1", 0), NewsroomHandler)
+        self.root, self.validators = root, validators
+        self.requests: Counter[str] = Counter()
+        self.answers: Counter[tuple[str, int]] = Counter()
+        self.conditional: Counter[str] = Counter()  # requests that carried a validator
+        self.delay = 0.0  # seconds each /news/ page takes
+        self.article_requested = threading.Condition()
+        self.lock = threading.Lock()
+        host, port = self.server_address[:2]
+        self.url = f"http://{host}:{port}"
+
+    @classmethod
+    def copy_of_site(cls, tmp_path: Path, **kwargs: bool) -> Newsroom:
+        root = tmp_path / "site"
+        shutil.copytree(SITE, root)
+        server = cls(root, **kwargs)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    def article_requests(self) -> Counter[str]:
+        return Counter({p: n for p, n in self.requests.items() if p.startswith("/news/")})
+
+    def reset_counts(self) -> None:
+        with self.lock:
+            self.requests.clear()
+            self.answers.clear()
+            self.conditional.clear()
+
+    def wait_for_article_requests(self, count: int, timeout: float = 60) -> bool:
+        """Block until `count` article requests have arrived."""
+        with self.article_requested:
+            return self.article_requested.wait_for(
+                lambda: sum(self.article_requests().values()) >= count, timeout
+            )
+
+
+class NewsroomHandler(BaseHTTPRequestHandler):
+    server: Newsroom
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        server = self.server
+        with server.lock:
+            server.requests[path] += 1
+            if self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"):
+                server.conditional[path] += 1
+        if path.startswith("/news/"):
+            with server.article_requested:
+                server.article_requested.notify_all()
+            if server.delay:
+                threading.Event().wait(server.delay)  # a slow site, not a test waiting
+        file = (server.root / path.lstrip("/")).resolve()
+        if not file.is_file() or server.root.resolve() not in file.parents:
+            return self.answer(path, 404, b"not found", "text/plain")
+        body = file.read_bytes()
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+        mtime = int(file.stat().st_mtime)
+        headers = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)}
+        if server.validators and self.not_modified(etag, mtime):
+            return self.answer(path, 304, b"", None, headers)
+        kind = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "text/plain"
+        return self.answer(path, 200, body, kind, headers if server.validators else {})
+
+    def not_modified(self, etag: str, mtime: int) -> bool:
+        if match := self.headers.get("If-None-Match"):
+            return etag in [m.strip() for m in match.split(",")]
+        if since := self.headers.get("If-Modified-Since"):
+            try:
+                return mtime <= parsedate_to_datetime(since).timestamp()
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def answer(
+        self,
+        path: str,
+        status: int,
+        body: bytes,
+        kind: str | None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        with self.server.lock:
+            self.server.answers[(path, status)] += 1
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if kind:
+            self.send_header("Content-Type", kind)
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if status != 304:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass

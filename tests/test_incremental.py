@@ -1,0 +1,242 @@
+"""Cron-grade crawling, measured: the real CLI in a subprocess against a local site that counts
+every request, and a real SQLite archive."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from sqlite_utils import Database
+
+from tests.conftest import FAST, ROOT, run_newsdesk
+from tests.newsroom import Newsroom
+
+FEEDS = ("rss.xml", "atom.xml", "feed.json", "malformed.xml")
+STORIES = ("harbour-pontoon", "ferry-strike", "lighthouse")
+NEW_STORY = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>New pier opens at Kessel</title></head><body><article><h1>New pier opens at Kessel</h1>
+<p>The new deep-water pier at Kessel opened on Monday, three years after the council approved
+the plan and two weeks after the storm that tore the north pontoon from the harbour.</p>
+<p>Fishing boats will tie up there while the pontoon is repaired. The harbour master said the
+pier can take vessels of up to ninety metres, twice the length the old quay allowed.</p>
+</article></body></html>"""
+
+
+@pytest.fixture
+def site(tmp_path):
+    server = Newsroom.copy_of_site(tmp_path)
+    yield server
+    server.shutdown()
+
+
+def crawl(db, *args, feeds=()):
+    feed_args = [a for url in feeds for a in ("--feed", url)]
+    return run_newsdesk("crawl", *feed_args, "--db", str(db), *FAST, *args)
+
+
+def counts(db):
+    [row] = Database(db).query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
+    return row
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    """Three crawls: the first, one with nothing changed, one after an edit and an addition."""
+    tmp_path = tmp_path_factory.mktemp("measured")
+    site = Newsroom.copy_of_site(tmp_path)
+    db = tmp_path / "archive.db"
+    runs = {}
+    first = crawl(db, feeds=[f"{site.url}/{name}" for name in FEEDS])
+    runs["first"] = (first, dict(site.requests), counts(db))
+    before = {r["canonical_url"]: r for r in Database(db)["articles"].rows}
+
+    site.reset_counts()
+    second = crawl(db, "--all")
+    runs["second"] = (second, dict(site.answers), counts(db))
+
+    lighthouse = site.root / "news" / "lighthouse.html"
+    lighthouse.write_text(
+        lighthouse.read_text().replace(
+            "</article>",
+            "<p>Holm will stay on the island and guide museum tours in the summer.</p></article>",
+        )
+    )
+    atom = site.root / "atom.xml"
+    edited = datetime.now(UTC).isoformat(timespec="seconds")
+    atom.write_text(
+        atom.read_text().replace(
+            "<updated>2026-11-21T10:00:00Z</updated>\n    <author>",
+            f"<updated>{edited}</updated>\n    <author>",
+        )
+    )
+    (site.root / "news" / "new-pier.html").write_text(NEW_STORY)
+    rss = site.root / "rss.xml"
+    rss.write_text(
+        rss.read_text().replace(
+            "  <item>",
+            "  <item><title>New pier</title><link>news/new-pier.html</link></item>\n  <item>",
+            1,
+        )
+    )
+    site.reset_counts()
+    third = crawl(db, "--all")
+    runs["third"] = (third, dict(site.requests), counts(db))
+    yield db, site, runs, before
+    site.shutdown()
+
+
+def test_first_run_stores_everything(measured):
+    _, site, runs, before = measured
+    proc, requests, run = runs["first"]
+    assert proc.returncode == 0, proc.stderr
+    assert set(before) == {f"{site.url}/news/{s}.html" for s in STORIES}
+    assert (run["status"], run["exit_code"], run["feeds_polled"], run["articles_new"]) == (
+        "finished",
+        0,
+        4,
+        3,
+    )
+    assert requests["/news/lighthouse.html"] == 1
+
+
+def test_second_run_makes_only_conditional_feed_requests_answered_304(measured):
+    _, _, runs, _ = measured
+    proc, answers, run = runs["second"]
+    assert proc.returncode == 0, proc.stderr
+    assert {path for path, _ in answers} - {"/robots.txt"} == {f"/{name}" for name in FEEDS}
+    assert {answers[(f"/{name}", 304)] for name in FEEDS} == {1}
+    assert sum(n for (path, _), n in answers.items() if path.startswith("/news/")) == 0
+    assert (run["feeds_polled"], run["feeds_unchanged"], run["articles_new"]) == (4, 4, 0)
+    assert "4 feeds polled (0 failed), 4 unchanged; articles: 0 new" in proc.stderr
+
+
+def test_third_run_fetches_exactly_the_edit_and_the_addition(measured):
+    db, site, runs, before = measured
+    proc, requests, run = runs["third"]
+    assert proc.returncode == 0, proc.stderr
+    articles = {p: n for p, n in requests.items() if p.startswith("/news/")}
+    assert articles == {"/news/lighthouse.html": 1, "/news/new-pier.html": 1}
+    assert (run["articles_new"], run["articles_updated"], run["feeds_unchanged"]) == (1, 1, 2)
+    archive = Database(db)
+    assert archive["articles"].count == 4
+    [version] = archive["article_versions"].rows
+    lighthouse = before[f"{site.url}/news/lighthouse.html"]
+    assert (version["article_id"], version["text"]) == (lighthouse["id"], lighthouse["text"])
+    assert version["fetched_at"] == lighthouse["fetched_at"]
+    assert (version["words_added"], version["words_removed"]) == (13, 0)
+    [now] = archive.query("SELECT * FROM articles WHERE id = ?", [lighthouse["id"]])
+    assert "guide museum tours" in now["text"] and now["revisions"] == 1
+    assert now["first_seen"] == lighthouse["first_seen"]
+
+
+def test_one_story_through_two_feeds_and_two_links_is_one_row(measured):
+    db, site, _, _ = measured
+    archive = Database(db)
+    [pontoon] = archive.query(
+        "SELECT id FROM articles WHERE canonical_url = ?", [f"{site.url}/news/harbour-pontoon.html"]
+    )
+    aliases = {
+        (a["kind"], a["alias"], a["feed_url"])
+        for a in archive.query("SELECT * FROM aliases WHERE article_id = ?", [pontoon["id"]])
+    }
+    assert ("guid", "ledger-4411", f"{site.url}/rss.xml") in aliases
+    assert ("guid", "urn:ledger:4411", f"{site.url}/atom.xml") in aliases
+    assert {feed for _, _, feed in aliases} == {f"{site.url}/rss.xml", f"{site.url}/atom.xml"}
+
+
+def test_crawl_polls_only_feeds_that_are_due(site, tmp_path):
+    db = tmp_path / "archive.db"
+    assert crawl(db, feeds=[f"{site.url}/atom.xml"]).returncode == 0
+    site.reset_counts()
+    proc = crawl(db)
+    assert proc.returncode == 0, proc.stderr
+    assert site.requests == {}
+    assert "nothing due; next feed poll at 20" in proc.stderr
+    assert counts(db)["status"] == "nothing due"
+
+
+def test_feed_without_validators_is_skipped_by_its_body_hash(tmp_path):
+    site = Newsroom.copy_of_site(tmp_path, validators=False)
+    db = tmp_path / "archive.db"
+    try:
+        assert crawl(db, feeds=[f"{site.url}/atom.xml"]).returncode == 0
+        site.reset_counts()
+        proc = crawl(db, "--all")
+    finally:
+        site.shutdown()
+    assert proc.returncode == 0, proc.stderr
+    assert site.answers == {("/robots.txt", 200): 1, ("/atom.xml", 200): 1}
+    assert (counts(db)["feeds_unchanged"], counts(db)["articles_new"]) == (1, 0)
+
+
+def start_crawl(db, *args):
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", "crawl", "--db", str(db), *FAST, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_crawls_of_one_archive_never_overlap(site, tmp_path):
+    db = tmp_path / "archive.db"
+    feeds = [f"{site.url}/{name}" for name in FEEDS]
+    assert run_newsdesk("feeds", "add", *feeds, "--db", str(db)).returncode == 0
+    site.delay = 0.5
+    first = start_crawl(db)
+    assert site.wait_for_article_requests(1)
+    busy = crawl(db, "--all")
+    assert busy.returncode == 4
+    assert busy.stderr.strip() == (
+        f"Error: {db}: another crawl is running on this archive; "
+        "this one stops (pass --wait to wait for it)"
+    )
+    waiting = start_crawl(db, "--all", "--wait")
+    assert first.wait(60) == 0, first.stderr.read()
+    assert waiting.wait(60) == 0, waiting.stderr.read()
+    runs = list(Database(db).query("SELECT * FROM crawl_runs ORDER BY id"))
+    assert [r["status"] for r in runs] == ["finished", "finished"]
+    assert runs[1]["started"] >= runs[0]["finished"]
+
+
+def test_a_crawl_killed_half_way_is_completed_by_the_next(site, tmp_path):
+    db = tmp_path / "archive.db"
+    feeds = [f"{site.url}/{name}" for name in FEEDS]
+    assert run_newsdesk("feeds", "add", *feeds, "--db", str(db)).returncode == 0
+    site.delay = 0.5
+    victim = start_crawl(db)
+    assert site.wait_for_article_requests(4)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(10)
+    stored = {r["url"] for r in Database(db)["articles"].rows}
+    assert len(stored) < len(STORIES)  # killed half-way
+    site.delay = 0
+    site.reset_counts()
+    proc = crawl(db)
+    assert proc.returncode == 0, proc.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    rows = conn.execute("SELECT canonical_url, count(*) FROM articles GROUP BY 1").fetchall()
+    assert sorted(rows) == sorted((f"{site.url}/news/{s}.html", 1) for s in STORIES)
+    assert not {url.removeprefix(site.url) for url in stored} & set(site.requests)
+    statuses = [r[0] for r in conn.execute("SELECT status FROM crawl_runs ORDER BY id")]
+    assert statuses == ["interrupted", "finished"]
+
+
+def test_max_runtime_stops_the_run_cleanly(site, tmp_path):
+    db = tmp_path / "archive.db"
+    site.delay = 3
+    proc = crawl(db, "--max-runtime", "1", feeds=[f"{site.url}/atom.xml"])
+    assert proc.returncode == 5, proc.stderr
+    assert "stopped by --max-runtime" in proc.stderr.splitlines()[-1]
+    assert "Traceback" not in proc.stderr
+    run = counts(db)
+    assert (run["status"], run["exit_code"]) == ("stopped", 5)
+    [feed] = Database(db)["feeds"].rows
+    assert feed["etag"] is None  # not read to the end: the next run reads it again
