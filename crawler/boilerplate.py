@@ -29,7 +29,8 @@ HEAD_MAX_BLOCKS = 6
 _SOCIAL = r"(?:twitter|facebook|instagram|linkedin|youtube|telegram|whatsapp|tiktok|pinterest|x)"
 _I = re.IGNORECASE
 
-# Lines above the story: dates, reading time, "Updated", kickers.
+# Lines above the story: dates, reading time, "Updated" (short, and with a figure in them).
+HEAD_MAX_CHARS = 100
 HEAD_PATTERNS = re.compile(
     "|".join(
         [
@@ -51,8 +52,9 @@ TAIL_PATTERNS = re.compile(
         [
             rf"\bfollow (us|him|her|them|\w+)\b.*\b(on|@)\b|\bfollow\b.*\b{_SOCIAL}\b",
             rf"\b(like|find) us on {_SOCIAL}\b|\bjoin us on\b",
-            r"\b(subscribe|sign up|signup|register)\b.*\b(newsletter|inbox|updates|channel|"
-            r"podcast|today|free|here|now)\b|\bnewsletters?\b",
+            r"\b(subscribe|subscribing|sign up|signup|register)\b.*\b(newsletters?|inbox|updates|"
+            r"channel|podcast|today|free|here|now)\b",
+            r"\bnewsletters?\b.*\b(inbox|sign up|subscribe)\b",
             r"\b(abonnez-vous|inscrivez-vous|abonnieren|suscríbete|suscribete|assine|"
             r"iscriviti|abonneer)\b",
             r"^\W*(short ?link|shortlink|permalink|share this( article| story| post)?|"
@@ -114,9 +116,10 @@ def is_byline(text: str) -> bool:
 
 
 def is_head_boilerplate(text: str, titles: Sequence[str | None]) -> bool:
+    dated = len(text) <= HEAD_MAX_CHARS and re.search(r"\d", text) is not None
     return len(text) <= EDGE_MAX_CHARS and (
         any(is_title(text, title) for title in titles)
-        or bool(HEAD_PATTERNS.search(text))
+        or (dated and bool(HEAD_PATTERNS.search(text)))
         or is_byline(text)
     )
 

@@ -15,7 +15,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from crawler import boilerplate
+from crawler import boilerplate, splitbody
 from crawler.metadata import article_metadata
 from crawler.pagemeta import read_page_meta
 
@@ -63,7 +63,8 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
 
     The page is parsed once. trafilatura (comments off, precision first, fast mode) finds the
     body; only when that comes out short does its full cascade with readability and justext
-    run as a second opinion. The boilerplate trimmer then cleans the body's edges, and the
+    run as a second opinion. A story split over several containers is joined up again, the
+    boilerplate trimmer cleans the body's edges, and the
     metadata is read from JSON-LD, meta tags, bylines and `<time>` (see `crawler.metadata`).
     """
     tree = load_html(html)
@@ -75,6 +76,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
         body = main_text(tree, url, fast=False)
     if body is None:
         raise ExtractionFailed("no article text (0 characters)")
+    splitbody.rejoin(tree, body, " ".join(body.itertext()))
     titles = [page.ld_text("headline"), page.first("og:title", "twitter:title"), page.html_title]
     removed = boilerplate.trim(body, titles=titles)
     text = paragraphs(xmltotxt(body, False))

@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lxml.html
 import pytest
 from lxml import etree
 
-from crawler import boilerplate
+from crawler import boilerplate, splitbody
 from crawler.bylines import parse_byline, people
 from crawler.dates import iso_datetime
 from crawler.extract import ExtractionFailed, extract_article
@@ -122,3 +123,22 @@ def test_benchmark_meets_the_targets() -> None:
     f1, precision, _, accuracy = (float(cell) for cell in row.split("|")[2:6])
     assert f1 >= 0.975 and precision >= 0.965 and accuracy >= 0.35, row
     assert "pages more than 0.05 F1 below trafilatura: 0" in proc.stdout
+
+
+def test_rejoin_appends_the_story_containers_after_the_extracted_one() -> None:
+    chunk = '<div class="story-body">{}</div>'
+    first = ["First part of the story, " + "long enough to be a story paragraph. " * 4]
+    second = [
+        f"{n} part of the story, " + "long enough to be a story paragraph. " * 4 for n in "23"
+    ]
+    second.append("End.")
+    page = lxml.html.fromstring(
+        "<html><body><article>"
+        + chunk.format("".join(f"<p>{t}</p>" for t in first))
+        + '<div class="ad">Advertisement</div>'
+        + chunk.format("".join(f"<p>{t}</p>" for t in second))
+        + "</article></body></html>"
+    )
+    body = etree.fromstring(f"<body><p>{first[0]}</p></body>")
+    assert splitbody.rejoin(page, body, first[0])
+    assert [" ".join(p.text.split()) for p in body] == [" ".join(t.split()) for t in first + second]
