@@ -23,9 +23,18 @@ NOT_A_PERSON = re.compile(
     r"\b(news|staff|team|desk|editors?|editorial|agency|agencies|media|press|wire|service|"
     r"newsroom|correspondents?|reporters?|writers?|contributors?|columnist|journalist|"
     r"bureau|online|digital|magazine|times|post|daily|weekly|herald|tribune|journal|gazette|"
-    r"channel|network|radio|tv|group|inc|ltd|llc|company|associated|reuters|afp|"
+    r"channel|network|radio|tv|group|inc|ltd|llc|company|associated|reuters|afp|business|"
+    r"international|today|about|sobre|über|à propos|"
     r"admin|administrator|webmaster|guest|anonymous|redaktion|rédaction|redacción|redazione)\b"
-    r"|https?:|www\.|\.com\b|@|\d",
+    r"|https?:|www\.|\.com\b|[@:]|\d|^the\b",
+    re.IGNORECASE,
+)
+
+# Where a date starts in a byline that runs on into it.
+DATE_WORDS = re.compile(
+    r"(?:\b|(?<=[a-z]))(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|"
+    r"Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d|\b(?:updated|published|posted)\b|\d",
     re.IGNORECASE,
 )
 
@@ -45,6 +54,7 @@ def parse_byline(line: str) -> list[str]:
 def split_names(text: str) -> list[str]:
     """People in "A, B and C" or "A, Reuters" (an agency or a role after a comma is dropped)."""
     text = re.split(r"\s+[-\u2013\u2014|]\s+|\s*\(", text)[0]  # "A - Reuters", "A (AP)"
+    text = DATE_WORDS.split(text)[0]  # "A B Monday, November 18" from a byline with its date
     return [name for name in SEPARATORS.split(text) if name and is_person(name)]
 
 
@@ -67,9 +77,13 @@ def people(candidates: Iterable[str], *, not_names: Iterable[str | None] = ()) -
     banned = {key(name) for name in not_names if name}
     found: list[str] = []
     for candidate in candidates:
-        names = parse_byline(candidate) or split_names(candidate)
+        names = parse_byline(candidate) if BYLINE.match(candidate) else split_names(candidate)
         found.extend(name for name in names if key(name) not in banned)
-    return dedupe(found)
+    return [
+        name
+        for name in dedupe(found)
+        if not any(name != other and name.endswith(" " + other) for other in found)
+    ]  # "About A B" next to "A B"
 
 
 def key(name: str) -> str:

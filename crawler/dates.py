@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from crawler.pagemeta import PageMeta
 
+MIN_YEAR = 1990  # no news page is older than the web
 PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
@@ -98,6 +99,8 @@ def iso_datetime(value: str | None) -> str | None:
                 parsed = dateutil_parser.parse(value)
             except (ValueError, OverflowError):
                 return None
+    if parsed.year < MIN_YEAR:
+        return None  # "0001-01-01", a CMS's empty date
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.isoformat()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -28,8 +29,8 @@ def article_metadata(
     """{field: (value, source)} for the fields the page gives; `removed` are trimmed lines."""
     found: Found = {}
     sitename = first_of(
-        (META, page.first("og:site_name", "application-name")),
-        (JSON_LD, next(iter(page.ld_names("publisher")), None)),
+        (META, site_name(page.first("og:site_name", "application-name"))),
+        (JSON_LD, site_name(next(iter(page.ld_names("publisher")), None))),
     )
     found["title"] = first_of(
         (JSON_LD, page.ld_text("headline")),
@@ -100,6 +101,13 @@ def strip_site(title: str, sitename: str | None) -> str:
     return " - ".join(kept).strip() if 0 < len(kept) < len(parts) else title.strip()
 
 
+def site_name(name: str | None) -> str | None:
+    """A site's name as declared, unless it is a URL; without a Twitter handle's "@"."""
+    if not name or "://" in name:
+        return None
+    return name.strip().lstrip("@")
+
+
 def hostname(url: str) -> str | None:
     host = urlsplit(url).hostname
     return host.removeprefix("www.") if host else None
@@ -109,5 +117,5 @@ def first_of(*candidates: tuple[str, str | None]) -> tuple[str | None, str]:
     """The first candidate (source, value) that has a value, as (value, source)."""
     for source, value in candidates:
         if value and value.strip():
-            return " ".join(value.split()), source
+            return " ".join(html.unescape(value).split()), source
     return None, candidates[0][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ class PageMeta:
                 kind = " ".join(as_list(item.get("@type"))).lower()
                 if not people or "organization" not in kind:
                     names.append(item["name"])
-        return [name.strip() for name in names if name.strip()]
+        return [html.unescape(name).strip() for name in names if name.strip()]
 
     def ld_url(self, key: str) -> str | None:
         """A URL in a JSON-LD field holding a string, an object with `url`, or a list of them."""
@@ -103,7 +104,7 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     page.html_lang = root.get("lang") or root.get("xml:lang")
     page.html_title = next((t.text_content().strip() for t in tree.iter("title")), None)
     for element in BYLINE_ELEMENTS(tree)[:MAX_BYLINES]:
-        text = " ".join(element.text_content().split())
+        text = " ".join(" ".join(element.itertext()).split())
         if 0 < len(text) <= MAX_BYLINE_CHARS:
             page.bylines.append(text)
     for link in tree.iter("link"):

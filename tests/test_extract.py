@@ -69,6 +69,11 @@ def test_people_drop_site_and_agency_names() -> None:
     assert found == ["Maria Costa"]
 
 
+def test_people_cut_dates_and_labels_glued_to_names() -> None:
+    candidates = ["Jeff FoustMonday, November 18, 2019", "About Jeff Foust", "BY: Beachbody"]
+    assert people(candidates) == ["Jeff Foust"]
+
+
 @pytest.mark.parametrize(
     ("value", "iso"),
     [
