@@ -15,7 +15,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from crawler import boilerplate, splitbody
+from crawler import boilerplate, declared, splitbody
 from crawler.metadata import article_metadata
 from crawler.pagemeta import read_page_meta
 
@@ -64,8 +64,9 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     The page is parsed once. trafilatura (comments off, precision first, fast mode) finds the
     body; only when that comes out short does its full cascade with readability and justext
     run as a second opinion. A story split over several containers is joined up again, the
-    boilerplate trimmer cleans the body's edges, and the
-    metadata is read from JSON-LD, meta tags, bylines and `<time>` (see `crawler.metadata`).
+    boilerplate trimmer cleans the body's edges, a more complete JSON-LD `articleBody` that
+    agrees with the body replaces it, and the metadata is read from JSON-LD, meta tags,
+    bylines and `<time>` (see `crawler.metadata`).
     """
     tree = load_html(html)
     if tree is None:
@@ -80,6 +81,8 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     titles = [page.ld_text("headline"), page.first("og:title", "twitter:title"), page.html_title]
     removed = boilerplate.trim(body, titles=titles)
     text = paragraphs(xmltotxt(body, False))
+    if declared.prefer_declared(page, body, text):
+        text = paragraphs(xmltotxt(body, False))
     if len(text) < min_chars:
         raise ExtractionFailed(f"no article text ({len(text)} characters)")
     found = article_metadata(tree, page, url=url, text=text, removed=removed)
