@@ -61,7 +61,10 @@ def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> Articl
         "fetched_at": fetched_at,
         "content_hash": art.content_hash,
         "metadata_source": source,
-        "aliases": entry_aliases(page.entry) if page.entry else [],
+        "aliases": [
+            ("url", normalize_url(page.url)),
+            *(entry_aliases(page.entry) if page.entry else []),
+        ],
     }
 
 

@@ -227,10 +227,9 @@ class Archive:
                 self.db.execute(sql, [values.get(c) for c in columns])
                 stored = old or self._article_for_update(row["canonical_url"])
                 assert stored is not None  # just written, in this transaction
-                names = [("url", row["url"]), ("url", row["canonical_url"])]
                 self._record_aliases(
                     stored["id"],
-                    [*names, *row.get("aliases", [])],
+                    [("url", row["canonical_url"]), *row.get("aliases", [])],
                     feed_url=row["feed_url"],
                     seen=row["fetched_at"],
                 )

@@ -30,6 +30,8 @@ class Newsroom(ThreadingHTTPServer):
         self.answers: Counter[tuple[str, int]] = Counter()
         self.conditional: Counter[str] = Counter()  # requests that carried a validator
         self.delay = 0.0  # seconds each /news/ page takes
+        self.gate: threading.Event | None = None  # when set up, /news/ pages wait for it to open
+        self.overrides: dict[str, tuple[int, dict[str, str]]] = {}  # path: (status, headers)
         self.article_requested = threading.Condition()
         self.lock = threading.Lock()
         host, port = self.server_address[:2]
@@ -75,6 +77,11 @@ class NewsroomHandler(BaseHTTPRequestHandler):
                 server.article_requested.notify_all()
             if server.delay:
                 threading.Event().wait(server.delay)  # a slow site, not a test waiting
+            if server.gate is not None:
+                server.gate.wait(60)
+        if path in server.overrides:
+            status, headers = server.overrides[path]
+            return self.answer(path, status, b"try later", "text/plain", headers)
         file = (server.root / path.lstrip("/")).resolve()
         if not file.is_file() or server.root.resolve() not in file.parents:
             return self.answer(path, 404, b"not found", "text/plain")

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -188,7 +189,7 @@ def test_two_crawls_of_one_archive_never_overlap(site, tmp_path):
     db = tmp_path / "archive.db"
     feeds = [f"{site.url}/{name}" for name in FEEDS]
     assert run_newsdesk("feeds", "add", *feeds, "--db", str(db)).returncode == 0
-    site.delay = 0.5
+    site.gate = threading.Event()  # the first crawl hangs on its first article
     first = start_crawl(db)
     assert site.wait_for_article_requests(1)
     busy = crawl(db, "--all")
@@ -198,6 +199,7 @@ def test_two_crawls_of_one_archive_never_overlap(site, tmp_path):
         "this one stops (pass --wait to wait for it)"
     )
     waiting = start_crawl(db, "--all", "--wait")
+    site.gate.set()
     assert first.wait(60) == 0, first.stderr.read()
     assert waiting.wait(60) == 0, waiting.stderr.read()
     runs = list(Database(db).query("SELECT * FROM crawl_runs ORDER BY id"))
@@ -240,3 +242,47 @@ def test_max_runtime_stops_the_run_cleanly(site, tmp_path):
     assert (run["status"], run["exit_code"]) == ("stopped", 5)
     [feed] = Database(db)["feeds"].rows
     assert feed["etag"] is None  # not read to the end: the next run reads it again
+
+
+def test_articles_due_a_revision_check_are_fetched_again(site, tmp_path):
+    db = tmp_path / "archive.db"
+    assert crawl(db, feeds=[f"{site.url}/rss.xml"]).returncode == 0
+    archive = Database(db)
+    archive.execute(  # two hours later: the 1h check is due, the feed is not
+        "UPDATE articles SET first_seen = strftime(?, first_seen, '-2 hours'), "
+        "fetched_at = strftime(?, fetched_at, '-2 hours')",
+        ["%Y-%m-%dT%H:%M:%S+00:00"] * 2,
+    )
+    archive.conn.commit()
+    (site.root / "news" / "ferry-strike.html").write_text(
+        (site.root / "news" / "ferry-strike.html").read_text().replace("December", "January")
+    )
+    site.reset_counts()
+    off = crawl(db, "-s", "NEWSDESK_REVISION_CHECKS=off")
+    assert (off.returncode, site.requests) == (0, {})
+    proc = crawl(db)
+    assert proc.returncode == 0, proc.stderr
+    assert site.article_requests() == {
+        "/news/harbour-pontoon.html": 1,
+        "/news/ferry-strike.html": 1,
+    }
+    run = counts(db)
+    assert (run["feeds_polled"], run["revision_checks"]) == (0, 2)
+    assert (run["articles_updated"], run["articles_unchanged"]) == (1, 1)
+    [version] = archive["article_versions"].rows
+    assert (version["words_added"], version["words_removed"]) == (1, 1)
+    site.reset_counts()
+    assert crawl(db).returncode == 0
+    assert site.requests == {}  # the 6h check is not due yet
+
+
+def test_retry_after_and_429_push_the_next_poll_back(site, tmp_path):
+    db = tmp_path / "archive.db"
+    site.overrides["/atom.xml"] = (429, {"Retry-After": "7200"})
+    proc = crawl(db, feeds=[f"{site.url}/atom.xml"])
+    assert proc.returncode == 3, proc.stderr
+    [feed] = Database(db)["feeds"].rows
+    assert feed["consecutive_failures"] == 1
+    wait = datetime.fromisoformat(feed["next_poll"]) - datetime.now(UTC)
+    assert 7000 < wait.total_seconds() <= 7200
+    assert "nothing due" in crawl(db).stderr

@@ -1,0 +1,62 @@
+"""Poll intervals, backoff, Retry-After and revision checks: pure time arithmetic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.schedule import (
+    ScheduleError,
+    failure_delay,
+    failure_retry_due,
+    next_interval,
+    parse_checks,
+    parse_duration,
+    retry_after,
+)
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+BOUNDS = (300, 86400)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("90", 90), ("90s", 90), ("5m", 300), ("6h", 21600), ("1.5d", 129600)]
+)
+def test_durations(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+def test_a_bad_duration_says_what_to_write():
+    with pytest.raises(ScheduleError, match=r"'soon': not a duration; use e\.g\. 90s, 5m"):
+        parse_duration("soon")
+
+
+def test_revision_checks_are_sorted_and_can_be_off():
+    assert parse_checks("24h, 1h,6h,72h") == (3600, 21600, 86400, 259200)
+    assert parse_checks("off") == parse_checks("") == ()
+
+
+def test_a_busy_feed_is_polled_more_often_a_quiet_one_less_within_bounds():
+    assert next_interval(None, new_entries=3, bounds=BOUNDS) == 1800
+    assert next_interval(1800, new_entries=0, bounds=BOUNDS) == 2700
+    assert next_interval(400, new_entries=1, bounds=BOUNDS) == 300
+    assert next_interval(80000, new_entries=0, bounds=BOUNDS) == 86400
+
+
+def test_failures_back_off_doubling_up_to_a_day():
+    assert [failure_delay(n, bounds=BOUNDS) for n in (1, 2, 3)] == [300, 600, 1200]
+    assert failure_delay(40, bounds=BOUNDS) == 86400
+
+
+def test_retry_after_in_seconds_or_as_a_date():
+    assert retry_after("120", now=NOW) == 120
+    assert retry_after("Wed, 25 Nov 2026 13:00:00 GMT", now=NOW) == 3600
+    assert retry_after("whenever", now=NOW) is None
+    assert retry_after(None, now=NOW) is None
+
+
+def test_a_failed_article_is_retried_after_an_hour_then_less_often():
+    assert not failure_retry_due("2026-11-25T11:30:00+00:00", 1, now=NOW)
+    assert failure_retry_due("2026-11-25T10:59:00+00:00", 1, now=NOW)
+    assert not failure_retry_due("2026-11-25T10:59:00+00:00", 2, now=NOW)
