@@ -50,10 +50,10 @@ HEAD_PATTERNS = re.compile(
 TAIL_PATTERNS = re.compile(
     "|".join(
         [
-            rf"\bfollow (us|him|her|them|\w+)\b.*\b(on|@)\b|\bfollow\b.*\b{_SOCIAL}\b",
+            rf"\bfollow (us|me)\b|\bfollow\b.*(\b{_SOCIAL}\b|@\w)",
             rf"\b(like|find) us on {_SOCIAL}\b|\bjoin us on\b",
-            r"\b(subscribe|subscribing|sign up|signup|register)\b.*\b(newsletters?|inbox|updates|"
-            r"channel|podcast|today|free|here|now)\b",
+            r"\b(subscribe|subscribing|sign up|signup)\b.*\b(newsletters?|inbox|updates|alerts|"
+            r"channel|podcast|our)\b",
             r"\bnewsletters?\b.*\b(inbox|sign up|subscribe)\b",
             r"\b(abonnez-vous|inscrivez-vous|abonnieren|suscríbete|suscribete|assine|"
             r"iscriviti|abonneer)\b",
@@ -68,7 +68,7 @@ TAIL_PATTERNS = re.compile(
             r"don'?t miss|lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|"
             r"leia (também|mais)|veja também|lee también|te puede interesar|leggi anche|"
             r"lees ook|top stories|latest (news|stories))\b",
-            r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|"
+            r"©|\(c\)\s*\d{4}|\bcopyright\s*(\(c\)|\d{4})|\ball rights reserved\b|"
             r"tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|"
             r"todos os direitos reservados|tutti i diritti riservati",
             r"^\W*(source|sources|quelle|fuente|fonte)\s*:",

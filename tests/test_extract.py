@@ -147,3 +147,18 @@ def test_rejoin_appends_the_story_containers_after_the_extracted_one() -> None:
     body = etree.fromstring(f"<body><p>{first[0]}</p></body>")
     assert splitbody.rejoin(page, body, first[0])
     assert [" ".join(p.text.split()) for p in body] == [" ".join(t.split()) for t in first + second]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "He refused to follow the orders he was given on Monday.",
+        "The band has since sued the label for copyright infringement.",
+        "Residents can sign up for the new ferry pass from today.",
+        "By Friday, the harbour was open again.",
+    ],
+)
+def test_trim_keeps_a_story_sentence_at_the_end(last: str) -> None:
+    body = etree.fromstring(f"<body><p>The story begins here and goes on.</p><p>{last}</p></body>")
+    assert boilerplate.trim(body) == []
+    assert len(body) == 2
