@@ -1,27 +1,40 @@
-"""The one path into the archive: extract each page, merge metadata, store; record failures."""
+"""The one path into the archive: extract each page, merge metadata, store; record failures.
+
+Pages are extracted in worker processes (crawler/workers.py) while the reactor goes on
+downloading; their rows are written in batches, one transaction per `BATCH_ROWS` articles or
+`BATCH_SECONDS`, whichever comes first, and at the end of the crawl. A killed crawl loses at most
+the open batch, whose pages the next crawl fetches again.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from crawler.extract import ExtractionFailed
 from crawler.items import ArticlePage, EntrySeen, Failure, FeedPolled, StoredArticle
-from crawler.records import article_row, entry_aliases
+from crawler.records import entry_aliases
 from crawler.workers import ExtractionPool
 from storage import Archive
-from storage.archive import now
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from storage import ArticleRow
+
 logger = logging.getLogger(__name__)
+
+BATCH_ROWS = 100  # articles written in one transaction
+BATCH_SECONDS = 1.0  # the longest an extracted article waits to be written
 
 
 class ArchivePipeline:
     def __init__(self, db_path: str, crawler: Crawler, pool: ExtractionPool) -> None:
         self.db_path, self.crawler, self.pool = db_path, crawler, pool
         self.archive: Archive | None = None
+        self.batch: list[ArticleRow] = []
+        self.flush_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -37,7 +50,12 @@ class ArchivePipeline:
         self.archive = Archive(self.db_path)
 
     def close_spider(self) -> None:
+        self.flush()
         self.pool.close()
+        if self.pool.workers:
+            self.set_stat("extraction_workers", self.pool.workers)
+            self.set_stat("extraction_processes_used", len(self.pool.pids))
+            self.set_stat("extracted_in_workers", self.pool.rows)
         if self.archive is not None:
             self.archive.close()
 
@@ -78,7 +96,7 @@ class ArchivePipeline:
     async def store_article(self, page: ArticlePage) -> Any:
         assert self.archive is not None
         try:
-            extracted = await self.pool.extract(page.body, page.encoding, page.url)
+            row = await self.pool.extract(page)
         except ExtractionFailed as exc:
             logger.warning("%s: %s", page.url, exc)
             return self.store_failure(
@@ -89,11 +107,24 @@ class ArchivePipeline:
                     feed_url=page.entry.feed_url if page.entry else None,
                 )
             )
-        row = article_row(page, extracted, fetched_at=now())
-        [outcome] = self.archive.upsert_articles([row])
-        self.inc("articles_stored")
-        self.inc(f"articles_{outcome}")  # new, updated or unchanged
+        self.batch.append(row)
+        if len(self.batch) >= BATCH_ROWS:
+            self.flush()
+        elif self.flush_timer is None:
+            self.flush_timer = asyncio.get_running_loop().call_later(BATCH_SECONDS, self.flush)
         return StoredArticle(url=row["url"], canonical_url=row["canonical_url"])
+
+    def flush(self) -> None:
+        """Write the open batch of articles in one transaction."""
+        if self.flush_timer is not None:
+            self.flush_timer.cancel()
+            self.flush_timer = None
+        if not self.batch or self.archive is None:
+            return
+        rows, self.batch = self.batch, []
+        for outcome in self.archive.upsert_articles(rows):
+            self.inc("articles_stored")
+            self.inc(f"articles_{outcome}")  # new, updated or unchanged
 
     def store_failure(self, failure: Failure) -> Failure:
         assert self.archive is not None
@@ -110,3 +141,7 @@ class ArchivePipeline:
     def inc(self, event: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"newsdesk/{event}")
+
+    def set_stat(self, name: str, value: int) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(f"newsdesk/{name}", value)

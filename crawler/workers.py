@@ -1,41 +1,66 @@
-"""Article extraction off the reactor: a pool of worker processes, kept for the whole crawl."""
+"""Article extraction off the reactor: a pool of worker processes, kept for the whole crawl.
+
+The reactor process only downloads and writes: each page goes to a worker as raw bytes, and the
+worker decodes it once, extracts the article and builds its archive row (crawler/records.py), so
+that the reactor gets back a finished row to store.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
-from crawler.extract import Extracted, extract_article
+from crawler.extract import extract_article
+from crawler.records import article_row
+from storage.archive import now
+
+if TYPE_CHECKING:
+    from crawler.items import ArticlePage
+    from storage import ArticleRow
+
+logger = logging.getLogger(__name__)
 
 
-def _extract(body: bytes, encoding: str, url: str, min_chars: int) -> Extracted:
-    html = body.decode(encoding or "utf-8", errors="replace")
-    return extract_article(html, url=url, min_chars=min_chars)
+def build_row(page: ArticlePage, min_chars: int) -> tuple[ArticleRow, int]:
+    """The archive row of one page and the id of the process that built it; raises
+    `ExtractionFailed` with a reason when the page holds no article."""
+    html = page.body.decode(page.encoding or "utf-8", errors="replace")
+    extracted = extract_article(html, url=page.url, min_chars=min_chars)
+    return article_row(page, extracted, fetched_at=now()), os.getpid()
 
 
 class ExtractionPool:
-    """Runs `extract_article` in `workers` processes (0: one per core); `inline=True` runs it
-    in this process, which is faster for a handful of pages."""
+    """Runs `build_row` in `workers` processes (0: one per core), forked once when the pool is
+    made, before the crawl has threads, and alive until `close()`. `inline=True` runs it in this
+    process instead, which is faster for a handful of pages."""
 
     def __init__(self, workers: int = 0, *, min_chars: int, inline: bool = False) -> None:
         self.min_chars = min_chars
         self.workers = 0 if inline else (workers or os.cpu_count() or 1)
-        self.executor = (
-            ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-            if self.workers
-            else None
-        )
+        self.executor: ProcessPoolExecutor | None = None
+        self.pids: set[int] = set()  # the worker processes that built rows
+        self.rows = 0  # rows built by workers
+        if self.workers:
+            self.executor = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork")
+            )
+            self.executor.submit(os.getpid).result()  # fork all workers now, not mid-crawl
+            logger.info("extracting in %d worker processes", self.workers)
 
-    async def extract(self, body: bytes, encoding: str, url: str) -> Extracted:
-        """Extract one page; raises `ExtractionFailed` with a reason when it holds no article."""
+    async def extract(self, page: ArticlePage) -> ArticleRow:
+        """The archive row of one page; raises `ExtractionFailed` when it holds no article."""
         if self.executor is None:
-            return _extract(body, encoding, url, self.min_chars)
+            row, _ = build_row(page, self.min_chars)
+            return row
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self.executor, _extract, body, encoding, url, self.min_chars
-        )
+        row, pid = await loop.run_in_executor(self.executor, build_row, page, self.min_chars)
+        self.pids.add(pid)
+        self.rows += 1
+        return row
 
     def close(self) -> None:
         if self.executor is not None:
