@@ -234,7 +234,7 @@ def feeds_add(urls: tuple[str, ...], db: str) -> None:
 @feeds.command("list")
 @archive_option
 def feeds_list(db: str) -> None:
-    """List remembered feeds with their last poll.
+    """List remembered feeds with their last poll and when they are next due.
 
     \b
     Example:
@@ -243,7 +243,8 @@ def feeds_list(db: str) -> None:
     for feed in open_archive(db).feeds():
         status = feed["last_status"] or "never polled"
         error = f" ({feed['last_error']})" if feed["last_error"] else ""
-        click.echo(f"{feed['url']}\t{status}{error}\t{feed['articles_found']} entries")
+        due = f"next poll {feed['next_poll']}" if feed["next_poll"] else "due now"
+        click.echo(f"{feed['url']}\t{status}{error}\t{feed['articles_found']} entries\t{due}")
 
 
 @feeds.command("remove")

@@ -159,6 +159,8 @@ def test_crawl_polls_only_feeds_that_are_due(site, tmp_path):
     assert site.requests == {}
     assert "nothing due; next feed poll at 20" in proc.stderr
     assert counts(db)["status"] == "nothing due"
+    listing = run_newsdesk("feeds", "list", "--db", str(db)).stdout
+    assert listing.startswith(f"{site.url}/atom.xml\tok\t2 entries\tnext poll 20")
 
 
 def test_feed_without_validators_is_skipped_by_its_body_hash(tmp_path):
