@@ -197,12 +197,6 @@ def test_reading_view_sanitises_html_again_before_showing_it(tmp_path):
 def test_revisions_of_an_article(archive):
     council = article_id(archive, "Council votes")
     db = Database(archive)
-    if not db["article_versions"].exists():  # until issue 4's migration lands: its shape
-        db["article_versions"].create(
-            {"id": int, "article_id": int, "fetched_at": str, "replaced_at": str, "title": str,
-             "text": str, "content_hash": str, "words_added": int, "words_removed": int},
-            pk="id",
-        )  # fmt: skip
     db["article_versions"].insert(
         {
             "article_id": council,
