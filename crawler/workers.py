@@ -8,13 +8,14 @@ that the reactor gets back a finished row to store.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
-from crawler.extract import extract_article
+from crawler.extract import ExtractionFailed, extract_article
 from crawler.records import article_row
 from storage.archive import now
 
@@ -23,6 +24,24 @@ if TYPE_CHECKING:
     from storage import ArticleRow
 
 logger = logging.getLogger(__name__)
+
+# A page with no declared language, so that a warm-up loads every model extraction may need.
+WARM_UP_PAGE = (
+    "<html><head><title>Harbour</title></head><body><article>"
+    + "<p>The harbour board met on Tuesday and voted to rebuild the north pontoon.</p>" * 5
+    + "</article></body></html>"
+)
+
+
+def warm_up() -> None:
+    """Extract a page in this process before forking, so that what extraction loads lazily
+    (trafilatura's and py3langid's models) is loaded once and shared by every worker, and freeze
+    it out of the garbage collector, whose passes would otherwise copy it into each worker."""
+    try:
+        extract_article(WARM_UP_PAGE, url="http://127.0.0.1/warm-up", min_chars=0)
+    except ExtractionFailed as exc:
+        logger.debug("warm-up page: %s", exc)
+    gc.freeze()
 
 
 def build_row(page: ArticlePage, min_chars: int) -> tuple[ArticleRow, int]:
@@ -45,6 +64,7 @@ class ExtractionPool:
         self.pids: set[int] = set()  # the worker processes that built rows
         self.rows = 0  # rows built by workers
         if self.workers:
+            warm_up()
             self.executor = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("fork")
             )
