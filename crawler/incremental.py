@@ -207,7 +207,8 @@ def incremental_of(crawler: Crawler) -> Incremental | None:
 
 
 class ConditionalFeedMiddleware:
-    """Downloader middleware: conditional GET for feeds; marks answers that bring nothing new."""
+    """Downloader middleware: conditional GET for feeds; marks answers that bring nothing new.
+    A 429 or 503 that says when to come back (`Retry-After`) is not retried in this run."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -225,6 +226,8 @@ class ConditionalFeedMiddleware:
                 request.headers.setdefault(name, value)
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if response.status in (429, 503) and response.headers.get("Retry-After"):
+            request.meta["dont_retry"] = True  # RetryMiddleware (550) sees the answer after us
         state = incremental_of(self.crawler)
         feed_url = request.meta.get(FEED_META)
         if state is not None and feed_url and state.feed_answered(feed_url, response):

@@ -55,8 +55,9 @@ TELNETCONSOLE_ENABLED = False
 # -- plumbing -------------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {"crawler.incremental.Incremental": 500}
-# Below RetryMiddleware (550): sees a feed's final answer, after retries and decompression.
-DOWNLOADER_MIDDLEWARES = {"crawler.incremental.ConditionalFeedMiddleware": 540}
+# Between decompression (590) and RetryMiddleware (550): sees every answer, unzipped, and can stop
+# a retry that Retry-After forbids.
+DOWNLOADER_MIDDLEWARES = {"crawler.incremental.ConditionalFeedMiddleware": 560}
 SPIDER_MIDDLEWARES = {"crawler.incremental.KnownEntryMiddleware": 600}
 HTTPERROR_ALLOW_ALL = False
 LOG_LEVEL = "INFO"

@@ -12,6 +12,8 @@ import gc
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -52,6 +54,19 @@ def build_row(page: ArticlePage, min_chars: int) -> tuple[ArticleRow, int]:
     return article_row(page, extracted, fetched_at=now()), os.getpid()
 
 
+def exit_with_parent() -> None:
+    """In a worker: end as soon as the crawl process is gone. A crawl killed with SIGKILL cannot
+    shut its pool down, and its workers would otherwise wait for work forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
 class ExtractionPool:
     """Runs `build_row` in `workers` processes (0: one per core), forked once when the pool is
     made, before the crawl has threads, and alive until `close()`. `inline=True` runs it in this
@@ -66,7 +81,9 @@ class ExtractionPool:
         if self.workers:
             warm_up()
             self.executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("fork")
+                self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=exit_with_parent,
             )
             self.executor.submit(os.getpid).result()  # fork all workers now, not mid-crawl
             logger.info("extracting in %d worker processes", self.workers)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import shutil
+import sys
 import threading
 from collections import Counter
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 SITE = Path(__file__).parent / "site"
@@ -31,9 +33,12 @@ class Newsroom(ThreadingHTTPServer):
         self.conditional: Counter[str] = Counter()  # requests that carried a validator
         self.delay = 0.0  # seconds each /news/ page takes
         self.gate: threading.Event | None = None  # when set up, /news/ pages wait for it to open
+        self.held: set[str] | None = None  # ... only these paths, when given
         self.overrides: dict[str, tuple[int, dict[str, str]]] = {}  # path: (status, headers)
         self.article_requested = threading.Condition()
         self.lock = threading.Lock()
+        self.in_flight = 0
+        self.idle = threading.Condition(self.lock)
         host, port = self.server_address[:2]
         self.url = f"http://{host}:{port}"
 
@@ -45,11 +50,17 @@ class Newsroom(ThreadingHTTPServer):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a killed crawler hung up
+            super().handle_error(request, client_address)
+
     def article_requests(self) -> Counter[str]:
         return Counter({p: n for p, n in self.requests.items() if p.startswith("/news/")})
 
     def reset_counts(self) -> None:
+        """Forget the counts, once the answers still being sent are out."""
         with self.lock:
+            self.idle.wait_for(lambda: self.in_flight == 0, 60)
             self.requests.clear()
             self.answers.clear()
             self.conditional.clear()
@@ -66,6 +77,17 @@ class NewsroomHandler(BaseHTTPRequestHandler):
     server: Newsroom
 
     def do_GET(self) -> None:
+        server = self.server
+        with server.lock:
+            server.in_flight += 1
+        try:
+            self.serve()
+        finally:
+            with server.lock:
+                server.in_flight -= 1
+                server.idle.notify_all()
+
+    def serve(self) -> None:
         path = urlsplit(self.path).path
         server = self.server
         with server.lock:
@@ -77,7 +99,7 @@ class NewsroomHandler(BaseHTTPRequestHandler):
                 server.article_requested.notify_all()
             if server.delay:
                 threading.Event().wait(server.delay)  # a slow site, not a test waiting
-            if server.gate is not None:
+            if server.gate is not None and (server.held is None or path in server.held):
                 server.gate.wait(60)
         if path in server.overrides:
             status, headers = server.overrides[path]
