@@ -15,7 +15,7 @@ from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess
 
 from crawler.incremental import Config, plan_crawl
-from crawler.items import Failure, FeedPolled, StoredArticle
+from crawler.items import Failure, FeedEntry, FeedPolled, StoredArticle
 from crawler.lock import crawl_lock
 from crawler.urls import is_http_url
 from spiders.feeds import FeedSpider
@@ -125,6 +125,7 @@ def crawl_feeds(
     revision check are fetched again. One crawl per archive at a time: raises `ArchiveBusy`
     when another holds it, unless `wait`. `max_runtime` (seconds) stops the run cleanly.
     """
+    config = Config.from_settings(settings)  # a bad setting stops us before any write
     archive = open_archive(settings)
     try:
         if feeds:
@@ -138,7 +139,6 @@ def crawl_feeds(
         raise UsageError(
             "no feeds to crawl: add one with `newsdesk feeds add URL` or pass --feed URL"
         )
-    config = Config.from_settings(settings)
     with crawl_lock(settings.get("NEWSDESK_DB"), wait=wait):
         archive = open_archive(settings)
         try:
@@ -153,7 +153,7 @@ def crawl_feeds(
         finally:
             archive.close()
         try:
-            result = crawl_plan(settings, plan.feeds, plan.revisits, max_runtime)
+            result = crawl_plan(settings, plan.feeds, plan.revisits + plan.retries, max_runtime)
         except BaseException:
             finish_run(settings, run_id, "aborted", {})
             raise
@@ -168,14 +168,15 @@ def crawl_feeds(
 
 
 def crawl_plan(
-    settings: Settings, feeds: list[str], revisits: list[str], max_runtime: float | None
+    settings: Settings, feeds: list[str], pages: list[FeedEntry], max_runtime: float | None
 ) -> RunResult:
-    """Run the feed spider over what is due; the result's status says how the run ended."""
-    if not feeds and not revisits:
+    """Run the feed spider over the feeds and article pages that are due; the result's status
+    says how the run ended."""
+    if not feeds and not pages:
         return RunResult(stats={}, status="nothing due")
     if max_runtime:
         settings.set("CLOSESPIDER_TIMEOUT", max_runtime, priority="cmdline")
-    result = run_spider(FeedSpider, settings, feeds=feeds, revisits=revisits)
+    result = run_spider(FeedSpider, settings, feeds=feeds, revisits=pages)
     reason = result.stats.get("finish_reason")
     if reason == "closespider_timeout":
         result.status = "stopped"

@@ -30,6 +30,7 @@ from crawler.schedule import (
     parse_duration,
     parse_time,
     retry_after,
+    transient,
 )
 from crawler.urls import normalize_url
 from storage import Archive
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 5  # tries of a failed article URL on its own; its feed may still bring it again
 
 
 @dataclass
@@ -96,7 +99,7 @@ class Incremental:
 
     def spider_opened(self, spider: Spider) -> None:
         self.archive = Archive(self.config.db_path)
-        self.revisits = set(getattr(spider, "revisits", ()))
+        self.revisits = {entry.link for entry in getattr(spider, "revisits", ())}
 
     # -- feeds ------------------------------------------------------------------------------
     def feed_headers(self, feed_url: str) -> dict[str, str]:
@@ -148,13 +151,15 @@ class Incremental:
             if failure and not failure_retry_due(
                 failure["failed_at"], failure["attempts"], now=now
             ):
-                return EntrySeen(entry, None)  # it failed recently: not worth a request yet
+                logger.debug("%s: failed recently (%s), not fetched", entry.link, failure["reason"])
+                return EntrySeen(entry, None)
             self.polls.setdefault(entry.feed_url, FeedPoll()).new_entries += 1
             return None
         modified = entry.modified and parse_time(entry.modified) > parse_time(found["fetched_at"])
         if modified and found["url"] not in self.revisits:
             self.inc("entries_modified")
             return None
+        logger.debug("%s: archived as article %d, not fetched", entry.link, found["id"])
         return EntrySeen(entry, found["id"])
 
     def inc(self, event: str) -> None:
@@ -188,7 +193,7 @@ class Incremental:
                     "poll_interval": interval,
                     "next_poll": in_(now, delay),
                 }
-                if not poll.unchanged:
+                if poll.body_hash is not None:  # a full answer (a 304 keeps the old validators)
                     states[url] |= {
                         "etag": poll.etag,
                         "last_modified": poll.last_modified,
@@ -196,6 +201,7 @@ class Incremental:
                     }
         self.archive.update_feeds(states)
         self.archive.close()
+        logger.info("poll state of %d feeds written (%s run)", len(states), reason)
 
 
 def in_(now: datetime, seconds: float) -> str:
@@ -272,7 +278,8 @@ class Plan:
     """What one crawl will fetch: the feeds due a poll and the articles due a revision check."""
 
     feeds: list[str]
-    revisits: list[str]
+    revisits: list[FeedEntry]  # archived articles due a revision check
+    retries: list[FeedEntry]  # articles that failed for a passing reason, due another try
     next_poll: str | None  # the earliest poll time of the feeds left for later
 
 
@@ -284,8 +291,9 @@ def plan_crawl(
     every_feed: bool = False,
     revision_checks: Iterable[int] = (),
 ) -> Plan:
-    """Pick the feeds whose `next_poll` has come (all of them with `every_feed`) and the
-    articles those feeds carried that are due a revision check."""
+    """Pick the feeds whose `next_poll` has come (all of them with `every_feed`), the articles
+    those feeds carried that are due a revision check, and their article URLs that failed for a
+    passing reason (unreachable, 429, 5xx) and are due another try."""
     feeds = list(feeds)
     due, later = [], []
     for url in feeds:
@@ -296,4 +304,16 @@ def plan_crawl(
         else:
             later.append(next_poll)
     revisits = archive.due_for_revision(revision_checks, at=iso(now), feeds=feeds)
-    return Plan(due, [r["url"] for r in revisits], min(later, key=parse_time) if later else None)
+    retries = [
+        FeedEntry(link=f["url"], feed_url=f["feed_url"])
+        for f in archive.article_failures(feeds)
+        if f["attempts"] <= MAX_RETRIES
+        and transient(f["status"], f["reason"])
+        and failure_retry_due(f["failed_at"], f["attempts"], now=now)
+    ]
+    return Plan(
+        due,
+        [FeedEntry(link=r["url"], feed_url=r["feed_url"] or "") for r in revisits],
+        retries,
+        min(later, key=parse_time) if later else None,
+    )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import scrapy
 
 from crawler.feeds import FeedError, parse_feed
-from crawler.items import FEED_META, UNCHANGED_META, FeedPolled
+from crawler.items import FEED_META, UNCHANGED_META, FeedEntry, FeedPolled
 from spiders.base import ArticleSpider, describe_failure
 
 if TYPE_CHECKING:
@@ -21,12 +21,18 @@ class FeedSpider(ArticleSpider):
     name = "feeds"
 
     def __init__(
-        self, feeds: str | list[str] = "", revisits: str | list[str] = "", **kwargs: Any
+        self, feeds: str | list[str] = "", revisits: str | list[FeedEntry] = "", **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         # `-a feeds=URL,URL` arrives as a string; the Python API passes a list.
         self.feeds = as_list(feeds)
-        self.revisits = as_list(revisits)  # archived articles due a revision check
+        # Article pages to fetch again (revision checks, retries), with the feed that carried
+        # each; `-a revisits=URL,URL` gives bare URLs.
+        self.revisits = (
+            [FeedEntry(link=url, feed_url="") for url in as_list(revisits)]
+            if isinstance(revisits, str)
+            else revisits
+        )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.feeds:
@@ -39,8 +45,8 @@ class FeedSpider(ArticleSpider):
                 dont_filter=True,
                 meta={FEED_META: url, "handle_httpstatus_list": [304]},
             )
-        for url in self.revisits:
-            yield self.article_request(url)
+        for entry in self.revisits:
+            yield self.article_request(entry.link, entry if entry.feed_url else None)
 
     def parse_feed(
         self, response: Response, feed_url: str

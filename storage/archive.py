@@ -306,7 +306,8 @@ class Archive:
     def due_for_revision(
         self, checks: Iterable[int], *, at: str, feeds: Iterable[str] | None = None
     ) -> list[dict[str, Any]]:
-        """Articles (`id`, `url`) due a revision check at time `at`: a check falls `checks`
+        """Articles (`id`, `url`, a `feed_url` that carried it) due a revision check at time `at`:
+        a check falls `checks`
         seconds after `first_seen`, and the article was last fetched before the latest check
         that has passed. `feeds` limits them to articles those feeds carried."""
         checks = sorted(checks)
@@ -321,7 +322,9 @@ class Archive:
             params = [json.dumps(list(feeds))]
         return list(
             self.db.query(
-                f"""SELECT id, url FROM articles WHERE first_seen >= ? {feed_filter}
+                f"""SELECT id, url, (SELECT min(feed_url) FROM aliases
+                      WHERE article_id = articles.id AND feed_url != '') AS feed_url
+                    FROM articles WHERE first_seen >= ? {feed_filter}
                     AND EXISTS (SELECT 1 FROM json_each(?) c
                       WHERE julianday(first_seen) + c.value / 86400.0 <= julianday(?)
                       AND julianday(fetched_at) < julianday(first_seen) + c.value / 86400.0)
@@ -392,6 +395,16 @@ class Archive:
         ):
             return row
         return None
+
+    def article_failures(self, feeds: Iterable[str]) -> list[dict[str, Any]]:
+        """Article URLs that failed, from these feeds."""
+        return list(
+            self.db.query(
+                "SELECT * FROM failures WHERE kind = 'article' "
+                "AND feed_url IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(feeds))],
+            )
+        )
 
     # -- crawl runs ------------------------------------------------------------------------
     def start_run(self, pid: int) -> int:

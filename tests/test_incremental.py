@@ -62,6 +62,7 @@ def measured(tmp_path_factory):
     site.reset_counts()
     second = crawl(db, "--all")
     runs["second"] = (second, dict(site.answers), counts(db))
+    conditional = dict(site.conditional)
 
     lighthouse = site.root / "news" / "lighthouse.html"
     lighthouse.write_text(
@@ -90,6 +91,7 @@ def measured(tmp_path_factory):
     site.reset_counts()
     third = crawl(db, "--all")
     runs["third"] = (third, dict(site.requests), counts(db))
+    runs["second conditional"] = conditional
     yield db, site, runs, before
     site.shutdown()
 
@@ -114,6 +116,7 @@ def test_second_run_makes_only_conditional_feed_requests_answered_304(measured):
     assert proc.returncode == 0, proc.stderr
     assert {path for path, _ in answers} - {"/robots.txt"} == {f"/{name}" for name in FEEDS}
     assert {answers[(f"/{name}", 304)] for name in FEEDS} == {1}
+    assert runs["second conditional"] == {f"/{name}": 1 for name in FEEDS}
     assert sum(n for (path, _), n in answers.items() if path.startswith("/news/")) == 0
     assert (run["feeds_polled"], run["feeds_unchanged"], run["articles_new"]) == (4, 4, 0)
     assert "4 feeds polled (0 failed), 4 unchanged; articles: 0 new" in proc.stderr
@@ -307,3 +310,37 @@ def test_retry_after_and_429_push_the_next_poll_back(site, tmp_path):
     wait = datetime.fromisoformat(feed["next_poll"]) - datetime.now(UTC)
     assert 7000 < wait.total_seconds() <= 7200
     assert "nothing due" in crawl(db).stderr
+
+
+def test_a_bad_revision_schedule_is_one_line(tmp_path):
+    proc = crawl(
+        tmp_path / "a.db", "-s", "NEWSDESK_REVISION_CHECKS=1h,soon", feeds=["http://127.0.0.1:9/"]
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == "Error: 'soon': not a duration; use e.g. 90s, 5m, 6h or 3d\n"
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_an_article_that_failed_for_a_passing_reason_is_retried_later(site, tmp_path):
+    db = tmp_path / "archive.db"
+    site.overrides["/news/lighthouse.html"] = (503, {})
+    assert crawl(db, feeds=[f"{site.url}/atom.xml"]).returncode == 0
+    archive = Database(db)
+    [failure] = archive["failures"].rows
+    assert (failure["reason"], failure["attempts"]) == ("HTTP 503", 1)
+    del site.overrides["/news/lighthouse.html"]
+    site.reset_counts()
+    assert crawl(db).returncode == 0
+    assert site.requests == {}  # an hour has not passed
+    archive.execute("UPDATE failures SET failed_at = '2026-01-01T00:00:00+00:00'")
+    archive.conn.commit()
+    proc = crawl(db)
+    assert proc.returncode == 0, proc.stderr
+    assert site.article_requests() == {"/news/lighthouse.html": 1}  # the feed was not due
+    assert [r["title"] for r in archive.query("SELECT title FROM articles ORDER BY id")] == [
+        "Storm tears north pontoon from Kessel harbour",
+        "Lighthouse keeper retires after 40 years",
+    ]
+    assert list(archive["failures"].rows) == []
+    [lighthouse] = archive.query("SELECT feed_url FROM articles WHERE title LIKE 'Lighthouse%'")
+    assert lighthouse["feed_url"] == f"{site.url}/atom.xml"
