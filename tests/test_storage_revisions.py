@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from sqlite_utils import Database
 
 from storage import Archive
+from storage.schema import m001_create_tables, m002_incremental_crawling
 from tests.test_storage import row
 
 FEED = "https://ledger.example/rss.xml"
@@ -77,3 +79,15 @@ def test_a_run_left_running_is_marked_interrupted_by_the_next(tmp_path):
         (run, "finished", 3),
         (killed, "interrupted", None),
     ]
+
+
+def test_migrating_an_older_archive_gives_its_articles_their_aliases():
+    db = Database(memory=True)
+    m001_create_tables(db)
+    db["articles"].insert({**row(), "authors": "[]", "tags": "[]", "first_seen": "2026-11-20"})
+    m002_incremental_crawling(db)
+    assert {(a["alias"], a["feed_url"]) for a in db["aliases"].rows} == {
+        (row()["url"], FEED),
+        (row()["canonical_url"], FEED),
+    }
+    assert [r["revisions"] for r in db["articles"].rows] == [0]
