@@ -6,7 +6,9 @@ Each function runs Scrapy's reactor, which can run once per process: call one pe
 from __future__ import annotations
 
 import logging
+import math
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -123,8 +125,10 @@ def crawl_feeds(
 
     Only feeds due a poll are read (`every_feed` reads them all), and archived articles due a
     revision check are fetched again. One crawl per archive at a time: raises `ArchiveBusy`
-    when another holds it, unless `wait`. `max_runtime` (seconds) stops the run cleanly.
+    when another holds it, unless `wait`. `max_runtime` (seconds) bounds the whole call, the
+    wait included, and stops the crawl cleanly.
     """
+    started = time.monotonic()
     config = Config.from_settings(settings)  # a bad setting stops us before any write
     archive = open_archive(settings)
     try:
@@ -139,7 +143,10 @@ def crawl_feeds(
         raise UsageError(
             "no feeds to crawl: add one with `newsdesk feeds add URL` or pass --feed URL"
         )
-    with crawl_lock(settings.get("NEWSDESK_DB"), wait=wait):
+    wait_for = (max_runtime or math.inf) if wait else 0
+    with crawl_lock(settings.get("NEWSDESK_DB"), wait=wait_for):
+        if max_runtime:
+            max_runtime = max(1.0, max_runtime - (time.monotonic() - started))
         archive = open_archive(settings)
         try:
             run_id = archive.start_run(os.getpid())

@@ -103,7 +103,7 @@ def duration(ctx: click.Context, param: click.Parameter, value: str | None) -> i
     "feeds",
     multiple=True,
     metavar="URL",
-    help="Crawl this feed (remembered for next time); may repeat. Default: every remembered feed.",
+    help="Poll this feed when due (and remember it); may repeat. Default: every remembered feed.",
 )
 @click.option("--all", "every_feed", is_flag=True, help="Poll every feed now, due or not.")
 @click.option("--wait", is_flag=True, help="Wait for a running crawl of this archive to end.")
@@ -111,7 +111,8 @@ def duration(ctx: click.Context, param: click.Parameter, value: str | None) -> i
     "--max-runtime",
     callback=duration,
     metavar="DURATION",
-    help="Stop cleanly after this long (e.g. 600, 10m); the next run fetches the rest.",
+    help="Stop cleanly after this long, --wait included (e.g. 600, 10m); the next run "
+    "fetches the rest.",
 )
 @settings_options
 def crawl(

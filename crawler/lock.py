@@ -7,6 +7,7 @@ crashed crawl never leaves the archive locked.
 from __future__ import annotations
 
 import logging
+import math
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,16 +29,17 @@ def lock_path(db_path: str | Path) -> Path:
 
 
 @contextmanager
-def crawl_lock(db_path: str | Path, *, wait: bool = False) -> Iterator[None]:
-    """Hold the archive's crawl lock for the block; raise `ArchiveBusy` at once when another
-    crawl holds it, or, with `wait`, wait until it is free."""
-    lock = FileLock(lock_path(db_path), timeout=-1 if wait else 0)
+def crawl_lock(db_path: str | Path, *, wait: float = 0) -> Iterator[None]:
+    """Hold the archive's crawl lock for the block; raise `ArchiveBusy` when another crawl
+    holds it: at once, or after waiting `wait` seconds for it (`math.inf`: as long as it takes)."""
+    lock = FileLock(lock_path(db_path), timeout=-1 if math.isinf(wait) else wait)
     try:
         lock.acquire()
     except Timeout as exc:
         raise ArchiveBusy(
             f"{db_path}: another crawl is running on this archive; "
-            "this one stops (pass --wait to wait for it)"
+            + (f"waited {wait:g} s, " if wait else "")
+            + "this one stops (pass --wait to wait for it)"
         ) from exc
     logger.debug("holding %s", lock.lock_file)
     try:

@@ -209,6 +209,9 @@ def test_two_crawls_of_one_archive_never_overlap(site, tmp_path):
         f"Error: {db}: another crawl is running on this archive; "
         "this one stops (pass --wait to wait for it)"
     )
+    impatient = crawl(db, "--all", "--wait", "--max-runtime", "1")
+    assert impatient.returncode == 4
+    assert "waited 1 s, this one stops" in impatient.stderr
     waiting = start_crawl(db, "--all", "--wait")
     site.gate.set()
     assert first.wait(60) == 0, first.stderr.read()
