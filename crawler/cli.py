@@ -299,5 +299,5 @@ def serve_archive(db: str, host: str, port: int, metadata_path: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         serve.serve(db, host=host, port=port)
-    except StorageError as exc:
+    except (StorageError, serve.ServeError) as exc:
         raise click.ClickException(str(exc)) from exc

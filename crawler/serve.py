@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,23 @@ SETTINGS = {
     "facet_time_limit_ms": 1000,
     "sql_time_limit_ms": 3000,
 }
+
+
+class ServeError(ValueError):
+    """The archive cannot be served as asked (address in use, ...)."""
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail early, in one line, when the address cannot be listened on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ServeError(
+                f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
+            ) from exc
 
 
 def load_metadata() -> dict[str, Any]:
@@ -54,6 +72,7 @@ def build_datasette(db_path: str | Path) -> Datasette:
 def serve(db_path: str | Path, *, host: str, port: int) -> None:
     """Serve the archive until interrupted (Ctrl-C)."""
     ds = build_datasette(check_archive(db_path))
+    check_address(host, port)
     asyncio.run(ds.invoke_startup())
     logger.info("Serving %s at http://%s:%s/%s", db_path, host, port, DATABASE)
     uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on")

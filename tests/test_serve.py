@@ -243,6 +243,18 @@ def test_serve_refuses_a_missing_archive(tmp_path):
     ]
 
 
+def test_serve_refuses_a_port_in_use_in_one_line(archive):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = run_newsdesk("serve", "--db", str(archive), "--port", str(port))
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another --port"
+    ]
+
+
 def test_plain_datasette_with_the_shipped_metadata(archive, tmp_path):
     """The README's `datasette news.db -m "$(newsdesk serve --metadata-path)"`."""
     path = run_newsdesk("serve", "--metadata-path").stdout.strip()
