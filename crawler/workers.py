@@ -8,6 +8,8 @@ that the reactor gets back a finished row to store.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import gc
 import logging
 import multiprocessing
@@ -33,6 +35,24 @@ WARM_UP_PAGE = (
     + "<p>The harbour board met on Tuesday and voted to rebuild the north pontoon.</p>" * 5
     + "</article></body></html>"
 )
+
+
+# glibc's mallopt() parameter, and the size from which a block gets its own mapping.
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 128 * 1024
+
+
+def release_large_blocks() -> None:
+    """Fix glibc's mmap threshold at 128 KiB, so that page bodies and their decoded text (most
+    are larger) go back to the system when freed. Left dynamic, the threshold climbs after the
+    first large page and later ones stay on a heap that only grows with the crawl. Inherited by
+    the workers; a no-op without glibc."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return
+    mallopt = getattr(ctypes.CDLL(libc_name), "mallopt", None)
+    if mallopt is not None:
+        mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
 
 def warm_up() -> None:
@@ -78,6 +98,7 @@ class ExtractionPool:
         self.executor: ProcessPoolExecutor | None = None
         self.pids: set[int] = set()  # the worker processes that built rows
         self.rows = 0  # rows built by workers
+        release_large_blocks()
         if self.workers:
             warm_up()
             self.executor = ProcessPoolExecutor(
