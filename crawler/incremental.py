@@ -212,9 +212,8 @@ def incremental_of(crawler: Crawler) -> Incremental | None:
     return crawler.get_extension(Incremental)
 
 
-class ConditionalFeedMiddleware:
-    """Downloader middleware: conditional GET for feeds; marks answers that bring nothing new.
-    A 429 or 503 that says when to come back (`Retry-After`) is not retried in this run."""
+class IncrementalComponent:
+    """Base for the middlewares below: on only while NEWSDESK_INCREMENTAL is."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -224,6 +223,11 @@ class ConditionalFeedMiddleware:
         if not crawler.settings.getbool("NEWSDESK_INCREMENTAL"):
             raise NotConfigured("NEWSDESK_INCREMENTAL is off")
         return cls(crawler)
+
+
+class ConditionalFeedMiddleware(IncrementalComponent):
+    """Downloader middleware: conditional GET for feeds; marks answers that bring nothing new.
+    A 429 or 503 that says when to come back (`Retry-After`) is not retried in this run."""
 
     def process_request(self, request: Request) -> None:
         state = incremental_of(self.crawler)
@@ -241,17 +245,8 @@ class ConditionalFeedMiddleware:
         return response
 
 
-class KnownEntryMiddleware:
+class KnownEntryMiddleware(IncrementalComponent):
     """Spider middleware: a request for an article already archived becomes `EntrySeen`."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSDESK_INCREMENTAL"):
-            raise NotConfigured("NEWSDESK_INCREMENTAL is off")
-        return cls(crawler)
 
     def process_spider_output(
         self, response: Response | None, result: Iterable[Any]
