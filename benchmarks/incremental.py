@@ -26,14 +26,13 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.newsroom import Newsroom  # noqa: E402
-from tests.test_incremental import NEW_STORY, wait_for_articles  # noqa: E402
+from tests.test_incremental import wait_for_articles  # noqa: E402
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0"]
 TEST_FEEDS = ("rss.xml", "atom.xml", "feed.json", "malformed.xml")
@@ -108,26 +107,7 @@ def test_site(tmp: Path) -> None:
     measure(site, db, "1 first crawl", *feeds)
     measure(site, db, "2 nothing changed (--all)", "--all")
     measure(site, db, "  not due (no --all)")
-    lighthouse = site.root / "news" / "lighthouse.html"
-    lighthouse.write_text(
-        lighthouse.read_text().replace("</article>", "<p>Holm will guide tours.</p></article>")
-    )
-    atom = site.root / "atom.xml"
-    atom.write_text(
-        atom.read_text().replace(
-            "<updated>2026-11-21T10:00:00Z</updated>\n    <author>",
-            f"<updated>{datetime.now(UTC).isoformat(timespec='seconds')}</updated>\n    <author>",
-        )
-    )
-    (site.root / "news" / "new-pier.html").write_text(NEW_STORY)
-    rss = site.root / "rss.xml"
-    rss.write_text(
-        rss.read_text().replace(
-            "  <item>",
-            "  <item><title>Pier</title><link>news/new-pier.html</link></item>\n  <item>",
-            1,
-        )
-    )
+    site.edit_one_story_and_publish_one()
     measure(site, db, "3 one edit, one new (--all)", "--all")
     site.shutdown()
 

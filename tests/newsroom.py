@@ -10,6 +10,7 @@ import shutil
 import sys
 import threading
 from collections import Counter
+from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +19,15 @@ from urllib.parse import urlsplit
 
 SITE = Path(__file__).parent / "site"
 TYPES = {".json": "application/feed+json", ".xml": "application/rss+xml"}
+
+
+NEW_STORY = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>New pier opens at Kessel</title></head><body><article><h1>New pier opens at Kessel</h1>
+<p>The new deep-water pier at Kessel opened on Monday, three years after the council approved
+the plan and two weeks after the storm that tore the north pontoon from the harbour.</p>
+<p>Fishing boats will tie up there while the pontoon is repaired. The harbour master said the
+pier can take vessels of up to ninety metres, twice the length the old quay allowed.</p>
+</article></body></html>"""
 
 
 class Newsroom(ThreadingHTTPServer):
@@ -49,6 +59,35 @@ class Newsroom(ThreadingHTTPServer):
         server = cls(root, **kwargs)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
+
+    def edit_one_story_and_publish_one(self) -> None:
+        """The newsroom's day: the lighthouse story gets a paragraph (and the Atom feed a new
+        `updated`), and a new story about the pier goes to the top of the RSS feed."""
+        lighthouse = self.root / "news" / "lighthouse.html"
+        lighthouse.write_text(
+            lighthouse.read_text().replace(
+                "</article>",
+                "<p>Holm will stay on the island and guide museum tours in the summer.</p>"
+                "</article>",
+            )
+        )
+        atom = self.root / "atom.xml"
+        edited = datetime.now(UTC).isoformat(timespec="seconds")
+        atom.write_text(
+            atom.read_text().replace(
+                "<updated>2026-11-21T10:00:00Z</updated>\n    <author>",
+                f"<updated>{edited}</updated>\n    <author>",
+            )
+        )
+        (self.root / "news" / "new-pier.html").write_text(NEW_STORY)
+        rss = self.root / "rss.xml"
+        rss.write_text(
+            rss.read_text().replace(
+                "  <item>",
+                "  <item><title>New pier</title><link>news/new-pier.html</link></item>\n  <item>",
+                1,
+            )
+        )
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a killed crawler hung up

@@ -22,13 +22,6 @@ from tests.newsroom import Newsroom
 
 FEEDS = ("rss.xml", "atom.xml", "feed.json", "malformed.xml")
 STORIES = ("harbour-pontoon", "ferry-strike", "lighthouse")
-NEW_STORY = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>New pier opens at Kessel</title></head><body><article><h1>New pier opens at Kessel</h1>
-<p>The new deep-water pier at Kessel opened on Monday, three years after the council approved
-the plan and two weeks after the storm that tore the north pontoon from the harbour.</p>
-<p>Fishing boats will tie up there while the pontoon is repaired. The harbour master said the
-pier can take vessels of up to ninety metres, twice the length the old quay allowed.</p>
-</article></body></html>"""
 
 
 @pytest.fixture
@@ -64,30 +57,7 @@ def measured(tmp_path_factory):
     runs["second"] = (second, dict(site.answers), counts(db))
     conditional = dict(site.conditional)
 
-    lighthouse = site.root / "news" / "lighthouse.html"
-    lighthouse.write_text(
-        lighthouse.read_text().replace(
-            "</article>",
-            "<p>Holm will stay on the island and guide museum tours in the summer.</p></article>",
-        )
-    )
-    atom = site.root / "atom.xml"
-    edited = datetime.now(UTC).isoformat(timespec="seconds")
-    atom.write_text(
-        atom.read_text().replace(
-            "<updated>2026-11-21T10:00:00Z</updated>\n    <author>",
-            f"<updated>{edited}</updated>\n    <author>",
-        )
-    )
-    (site.root / "news" / "new-pier.html").write_text(NEW_STORY)
-    rss = site.root / "rss.xml"
-    rss.write_text(
-        rss.read_text().replace(
-            "  <item>",
-            "  <item><title>New pier</title><link>news/new-pier.html</link></item>\n  <item>",
-            1,
-        )
-    )
+    site.edit_one_story_and_publish_one()
     site.reset_counts()
     third = crawl(db, "--all")
     runs["third"] = (third, dict(site.requests), counts(db))
