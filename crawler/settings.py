@@ -49,15 +49,35 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+REDIRECT_MAX_TIMES = 20
 COOKIES_ENABLED = False
-TELNETCONSOLE_ENABLED = False
 
 # -- plumbing -------------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {"crawler.incremental.Incremental": 500}
+# Scrapy's own extensions less its telnet console and its remote-control HTTP server (which runs
+# Python code sent to it): a crawler has no use for either. Left out of the base list, not just
+# disabled, they cost no imports either (aiohttp, Twisted's conch). tests/test_config.py checks
+# that this is Scrapy's list less those two.
+EXTENSIONS_BASE = {
+    "scrapy.extensions.corestats.CoreStats": 0,
+    "scrapy.extensions.logcount.LogCount": 0,
+    "scrapy.extensions.memusage.MemoryUsage": 0,
+    "scrapy.extensions.memdebug.MemoryDebugger": 0,
+    "scrapy.extensions.closespider.CloseSpider": 0,
+    "scrapy.extensions.feedexport.FeedExporter": 0,
+    "scrapy.extensions.logstats.LogStats": 0,
+    "scrapy.extensions.spiderstate.SpiderState": 0,
+    "scrapy.extensions.throttle.AutoThrottle": 0,
+}
 # Between decompression (590) and RetryMiddleware (550): sees every answer, unzipped, and can stop
 # a retry that Retry-After forbids.
-DOWNLOADER_MIDDLEWARES = {"crawler.incremental.ConditionalFeedMiddleware": 560}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.incremental.ConditionalFeedMiddleware": 560,
+    # Scrapy's robots.txt middleware let requests that waited for robots.txt through unchecked.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
+}
 SPIDER_MIDDLEWARES = {"crawler.incremental.KnownEntryMiddleware": 600}
 HTTPERROR_ALLOW_ALL = False
 LOG_LEVEL = "INFO"
