@@ -9,7 +9,6 @@ import logging
 import math
 import os
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from scrapy.crawler import AsyncCrawlerProcess
 from crawler.incremental import Config, plan_crawl
 from crawler.items import Failure, FeedEntry, FeedPolled, StoredArticle
 from crawler.lock import crawl_lock
-from crawler.urls import is_http_url
+from crawler.runs import CRAWL_EXIT, RUN_STATS, RunResult, UsageError, check_urls
 from spiders.feeds import FeedSpider
 from spiders.page import PageSpider
 from storage import Archive
@@ -34,46 +33,6 @@ REPORTED_BY_NEWSDESK = (
     "scrapy.downloadermiddlewares.robotstxt",
     "scrapy.downloadermiddlewares.retry",
 )
-
-
-# How a crawl ended (`crawl_runs.status`) and the exit code `newsdesk crawl` gives it.
-CRAWL_EXIT = {
-    "finished": 0,  # every due feed was polled, every new article fetched
-    "nothing due": 0,  # no feed due a poll, no article due a revision check
-    "no feed read": 3,  # the run finished, but not one feed could be read
-    "stopped": 5,  # --max-runtime came first; the next run fetches the rest
-    "aborted": 1,  # stopped some other way (SIGTERM, Ctrl-C)
-}
-# Stats (`newsdesk/<name>`) copied into `crawl_runs`.
-RUN_STATS = (
-    "feeds_polled", "feeds_unchanged", "feeds_failed", "articles_new", "articles_updated",
-    "articles_unchanged", "articles_skipped", "failures",
-)  # fmt: skip
-
-
-class UsageError(ValueError):
-    """The request cannot be run as given (no feeds, a URL that is not http(s), ...)."""
-
-
-@dataclass
-class RunResult:
-    """What one crawl or fetch did."""
-
-    stats: dict[str, Any]
-    stored: list[StoredArticle] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    feeds: list[FeedPolled] = field(default_factory=list)
-    status: str = "finished"  # a key of CRAWL_EXIT, for crawls
-    counts: dict[str, int] = field(default_factory=dict)  # the crawl's `crawl_runs` counters
-    next_poll: str | None = None  # when a crawl that found nothing due has work next
-
-    @property
-    def exit_code(self) -> int:
-        return CRAWL_EXIT[self.status]
-
-    @property
-    def finished(self) -> bool:
-        return self.stats.get("finish_reason") == "finished"
 
 
 def run_spider(spidercls: type[Spider], settings: Settings, **spider_args: Any) -> RunResult:
@@ -100,12 +59,6 @@ def run_spider(spidercls: type[Spider], settings: Settings, **spider_args: Any) 
     assert crawler.stats is not None
     result.stats = crawler.stats.get_stats()
     return result
-
-
-def check_urls(urls: list[str]) -> None:
-    bad = [u for u in urls if not is_http_url(u)]
-    if bad:
-        raise UsageError(f"not an http(s) URL: {bad[0]}")
 
 
 def open_archive(settings: Settings) -> Archive:
@@ -203,9 +156,8 @@ def finish_run(settings: Settings, run_id: int, status: str, counts: dict[str, i
 
 
 def fetch_urls(settings: Settings, urls: list[str]) -> RunResult:
-    """Fetch article pages now (robots.txt still applies) and store them."""
+    """Fetch article pages now (robots.txt still applies) and store them. `newsdesk fetch` of
+    a few pages takes crawler/direct.py instead, which does not start Scrapy."""
     check_urls(urls)
     open_archive(settings).close()
-    if len(urls) <= 4:  # a pool costs more than it saves; a user's own setting still wins
-        settings.set("NEWSDESK_EXTRACT_INLINE", True, priority="project")
     return run_spider(PageSpider, settings, urls=urls)

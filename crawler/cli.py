@@ -7,15 +7,21 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler import __version__, api
-from crawler.config import ConfigError, build_settings, effective
+from crawler import __version__
+from crawler.config import ConfigError, build_settings, effective, plain_settings
 from crawler.lock import ArchiveBusy
+from crawler.runs import RunResult, UsageError, check_urls
 from crawler.schedule import ScheduleError, parse_duration
 from storage import Archive, StorageError
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+    from crawler.config import PlainSettings
 
 # Exit codes (documented in the README).
 EXIT_OK = 0
@@ -26,6 +32,11 @@ EXIT_BUSY = 4  # another crawl is running on this archive (see --wait)
 EXIT_STOPPED = 5  # --max-runtime stopped the crawl; the next run fetches the rest
 
 LOG_LEVELS = {0: "WARNING", 1: "INFO", 2: "DEBUG"}
+# What the CLI changes of crawler/settings.py (for `scrapy crawl`): quieter, with logger names.
+COMMAND_DEFAULTS = {
+    "LOG_LEVEL": "WARNING",
+    "LOG_FORMAT": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+}
 
 
 def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,33 +64,46 @@ def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return functools.reduce(lambda f, d: d(f), reversed(decorators), command)
 
 
-def make_settings(
+def option_layers(
     config_file: str | None,
     db: str | None,
     user_agent: str | None,
     delay: float | None,
     overrides: tuple[str, ...],
     verbose: int = 0,
-) -> Any:
+) -> dict[str, Any]:
+    """The `settings_options` of a command as crawler/config.py's layers."""
+    flags = {"db": db, "user_agent": user_agent, "delay": delay}
+    flags["log_level"] = LOG_LEVELS[min(verbose, 2)] if verbose else None
+    return {
+        "config_file": config_file,
+        "flags": flags,
+        "overrides": overrides,
+        "command_defaults": COMMAND_DEFAULTS,
+    }
+
+
+def make_settings(**options: Any) -> Settings:
+    """Scrapy settings, for the commands that crawl."""
     try:
-        settings = build_settings(
-            config_file=config_file,
-            flags={"db": db, "user_agent": user_agent, "delay": delay},
-            overrides=overrides,
-        )
+        return build_settings(**option_layers(**options))
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    if verbose or settings.getpriority("LOG_LEVEL") == 20:
-        settings.set("LOG_LEVEL", LOG_LEVELS[min(verbose, 2)], priority=41)
-    settings.set("LOG_FORMAT", "%(asctime)s %(levelname)s %(name)s: %(message)s", priority=20)
-    return settings
 
 
-def run(action: Callable[[], api.RunResult]) -> api.RunResult:
+def make_plain_settings(**options: Any) -> PlainSettings:
+    """The same settings as plain values, for the commands that do not start Scrapy."""
+    try:
+        return plain_settings(**option_layers(**options))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def run(action: Callable[[], RunResult]) -> RunResult:
     """Run an API call, turning our exceptions into one clear line."""
     try:
         return action()
-    except (api.UsageError, StorageError, ConfigError, ScheduleError) as exc:
+    except (UsageError, StorageError, ConfigError, ScheduleError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -132,6 +156,8 @@ def crawl(
         newsdesk crawl --feed https://example.org/rss.xml --db archive.db --all
         newsdesk crawl --max-runtime 10m --wait
     """
+    from crawler import api  # Scrapy loads only for the commands that crawl
+
     settings = make_settings(**options)
     try:
         result = run(
@@ -150,7 +176,7 @@ def crawl(
     sys.exit(result.exit_code)
 
 
-def summary(result: api.RunResult) -> str:
+def summary(result: RunResult) -> str:
     """The one line a crawl prints, from its `crawl_runs` counters."""
     c = result.counts
     if result.status == "nothing due":
@@ -179,12 +205,19 @@ def fetch(urls: tuple[str, ...], as_json: bool, **options: Any) -> None:
     Example:
         newsdesk fetch https://example.org/2025/story.html --db archive.db --json
     """
-    settings = make_settings(**options)
-    result = run(lambda: api.fetch_urls(settings, list(urls)))
+    from crawler import direct
+
+    settings = make_plain_settings(**options)
+    if len(urls) <= direct.MAX_URLS:  # a person waiting: no Scrapy start-up (crawler/direct.py)
+        result = run(lambda: direct.fetch_urls(settings, list(urls)))
+    else:
+        from crawler import api
+
+        result = run(lambda: api.fetch_urls(make_settings(**options), list(urls)))
     for failure in result.failures:
         click.echo(f"not stored: {failure.url}: {failure.reason}", err=True)
     if as_json:
-        archive = Archive(settings.get("NEWSDESK_DB"))
+        archive = Archive(settings["NEWSDESK_DB"])
         rows = [archive.article_by_url(s.canonical_url) for s in result.stored]
         archive.close()
         click.echo(json.dumps([r for r in rows if r], indent=2, ensure_ascii=False))
@@ -225,8 +258,8 @@ def feeds_add(urls: tuple[str, ...], db: str) -> None:
         newsdesk feeds add https://example.org/rss.xml https://example.org/atom.xml
     """
     try:
-        api.check_urls(list(urls))
-    except api.UsageError as exc:
+        check_urls(list(urls))
+    except UsageError as exc:
         raise click.ClickException(str(exc)) from exc
     added = open_archive(db).add_feeds(urls)
     click.echo(f"{added} feed(s) added, {len(urls) - added} already known", err=True)
@@ -271,7 +304,7 @@ def show_settings(**options: Any) -> None:
     Example:
         newsdesk settings --config newsdesk.toml -s DOWNLOAD_DELAY=2
     """
-    click.echo(json.dumps(effective(make_settings(**options)), indent=2))
+    click.echo(json.dumps(effective(make_plain_settings(**options)), indent=2))
 
 
 @cli.command("serve")

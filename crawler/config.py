@@ -6,11 +6,13 @@ import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
-
-from scrapy.settings import Settings
+from typing import TYPE_CHECKING, Any
 
 from crawler import __version__
+from crawler import settings as defaults
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 # Friendly option names (config file keys, env vars, CLI flags) and the settings they set.
 OPTIONS = {
@@ -30,7 +32,8 @@ OPTIONS = {
     "poll_max": "NEWSDESK_POLL_MAX",
     "revision_checks": "NEWSDESK_REVISION_CHECKS",
 }
-PRIORITY = {"config_file": 25, "env": 35, "flags": 40}
+# Scrapy's priorities for "project" and "cmdline", and newsdesk's layers between them.
+PRIORITY = {"project": 20, "command": 21, "config_file": 25, "env": 35, "flags": 40, "cmdline": 50}
 
 
 class ConfigError(ValueError):
@@ -79,34 +82,85 @@ def parse_overrides(overrides: Iterable[str]) -> dict[str, str]:
     return pairs
 
 
-def build_settings(
+def settings_layers(
     *,
     config_file: str | Path | None = None,
     env: Mapping[str, str] | None = None,
     flags: Mapping[str, Any] | None = None,
     overrides: Iterable[str] = (),
-) -> Settings:
-    """newsdesk's effective Scrapy settings, layer by layer."""
+    command_defaults: Mapping[str, Any] | None = None,
+) -> list[tuple[dict[str, Any], int]]:
+    """Each layer's settings with its Scrapy priority, lowest first: crawler/settings.py, the
+    command's own defaults, the config file, the environment, CLI flags, `-s` overrides."""
+    project = {name: getattr(defaults, name) for name in dir(defaults) if name.isupper()}
+    layers = [
+        (project, PRIORITY["project"]),
+        (dict(command_defaults or {}), PRIORITY["command"]),
+        (read_config_file(config_file), PRIORITY["config_file"]),
+        (from_env(os.environ if env is None else env), PRIORITY["env"]),
+        ({OPTIONS[k]: v for k, v in (flags or {}).items() if v is not None}, PRIORITY["flags"]),
+        (parse_overrides(overrides), PRIORITY["cmdline"]),
+    ]
+
+    # The User-Agent names the contact URL, unless a layer above the contact URL's sets it.
+    def top(name: str) -> int:
+        return max(i for i, (values, _) in enumerate(layers) if name in values)
+
+    contact_layer = top("NEWSDESK_CONTACT_URL")
+    if top("USER_AGENT") <= contact_layer:
+        contact = layers[contact_layer][0]["NEWSDESK_CONTACT_URL"]
+        layers[contact_layer][0]["USER_AGENT"] = f"newsdesk/{__version__} (+{contact})"
+    return layers
+
+
+def build_settings(**layers: Any) -> Settings:
+    """newsdesk's effective Scrapy settings, layer by layer (see `settings_layers`)."""
+    from scrapy.settings import Settings  # imports Scrapy: only for the commands that run it
+
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    layers = {
-        "config_file": read_config_file(config_file),
-        "env": from_env(os.environ if env is None else env),
-        "flags": {OPTIONS[k]: v for k, v in (flags or {}).items() if v is not None},
-    }
-    for layer, values in layers.items():
-        settings.update(values, priority=PRIORITY[layer])
-    settings.update(parse_overrides(overrides), priority="cmdline")
-    contact_priority = settings.getpriority("NEWSDESK_CONTACT_URL") or 0
-    if (settings.getpriority("USER_AGENT") or 0) <= contact_priority:
-        contact = settings.get("NEWSDESK_CONTACT_URL")
-        settings.set(
-            "USER_AGENT", f"newsdesk/{__version__} (+{contact})", priority=contact_priority
-        )
+    for values, priority in settings_layers(**layers):
+        settings.update(values, priority=priority)
     return settings
 
 
-def effective(settings: Settings) -> dict[str, Any]:
+def plain_settings(**layers: Any) -> PlainSettings:
+    """The same settings without importing Scrapy, for `fetch`'s direct path."""
+    resolved: dict[str, Any] = {}
+    for values, _ in settings_layers(**layers):
+        resolved.update(values)
+    return PlainSettings(resolved)
+
+
+class PlainSettings(dict[str, Any]):
+    """Resolved settings with the typed getters of Scrapy's `Settings`, for code that runs
+    without Scrapy; values given as strings (`-s`, environment) are converted the same way."""
+
+    def getbool(self, name: str) -> bool:
+        value = self[name]
+        if isinstance(value, str):
+            if value.strip().lower() not in ("0", "1", "true", "false"):
+                raise ConfigError(f"{name}={value}: expected True or False")
+            return value.strip().lower() in ("1", "true")
+        return bool(value)
+
+    def getint(self, name: str) -> int:
+        return int(self.number(name))
+
+    def getfloat(self, name: str) -> float:
+        return self.number(name)
+
+    def getlist(self, name: str) -> list[Any]:
+        value = self[name]
+        return value.split(",") if isinstance(value, str) else list(value)
+
+    def number(self, name: str) -> float:
+        try:
+            return float(self[name])
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{name}={self[name]}: expected a number") from exc
+
+
+def effective(settings: Settings | PlainSettings) -> dict[str, Any]:
     """The settings a user can change, as plain values (for `newsdesk settings`)."""
     names = sorted(
         set(OPTIONS.values())

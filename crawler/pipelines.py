@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from crawler.extract import ExtractionFailed
 from crawler.items import ArticlePage, EntrySeen, Failure, FeedPolled, StoredArticle
@@ -29,22 +29,36 @@ BATCH_ROWS = 100  # articles written in one transaction
 BATCH_SECONDS = 1.0  # the longest an extracted article waits to be written
 
 
+class Stats(Protocol):
+    """Where the pipeline counts what it did: Scrapy's stats collector in a crawl."""
+
+    def inc_value(self, key: str) -> None: ...
+
+    def set_value(self, key: str, value: Any) -> None: ...
+
+
 class ArchivePipeline:
-    def __init__(self, db_path: str, crawler: Crawler, pool: ExtractionPool) -> None:
-        self.db_path, self.crawler, self.pool = db_path, crawler, pool
+    """Scrapy's item pipeline; `fetch`'s direct path (crawler/direct.py) drives it too."""
+
+    def __init__(self, db_path: str, stats: Stats, pool: ExtractionPool) -> None:
+        self.db_path, self.stats, self.pool = db_path, stats, pool
         self.archive: Archive | None = None
         self.batch: list[ArticleRow] = []
         self.flush_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
+        assert crawler.stats is not None
+        return cls.from_settings(crawler.settings, crawler.stats)
+
+    @classmethod
+    def from_settings(cls, settings: Any, stats: Stats) -> Self:
         pool = ExtractionPool(
             settings.getint("NEWSDESK_WORKERS"),
             min_chars=settings.getint("NEWSDESK_MIN_CHARS"),
             inline=settings.getbool("NEWSDESK_EXTRACT_INLINE"),
         )
-        return cls(settings.get("NEWSDESK_DB"), crawler, pool)
+        return cls(settings.get("NEWSDESK_DB"), stats, pool)
 
     def open_spider(self) -> None:
         self.archive = Archive(self.db_path)
@@ -139,9 +153,7 @@ class ArchivePipeline:
         return failure
 
     def inc(self, event: str) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"newsdesk/{event}")
+        self.stats.inc_value(f"newsdesk/{event}")
 
     def set_stat(self, name: str, value: int) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.set_value(f"newsdesk/{name}", value)
+        self.stats.set_value(f"newsdesk/{name}", value)

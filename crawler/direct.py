@@ -1,0 +1,232 @@
+"""`newsdesk fetch` of a few pages without starting Scrapy.
+
+Importing and starting Scrapy and Twisted takes longer (about 0.45 s) than all of `trafilatura -u`
+does, so a person fetching up to `MAX_URLS` pages gets this lean path instead. urllib3 (the HTTP
+client trafilatura brings) downloads and protego reads robots.txt, both following the crawl's own
+settings and rules: USER_AGENT, ROBOTSTXT_OBEY, DOWNLOAD_TIMEOUT, DOWNLOAD_MAXSIZE, DOWNLOAD_DELAY
+(between pages of one site), RETRY_TIMES, RETRY_HTTP_CODES (a 429 or 503 with Retry-After is not
+retried now) and REDIRECT_MAX_TIMES. Every page then takes the crawl's way into the archive,
+crawler/pipelines.py: the same extraction, rows and failure reasons. More URLs go through Scrapy
+(crawler/api.py), which fetches from several sites at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+from protego import Protego
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+)
+from w3lib.url import safe_url_string
+
+from crawler.items import ArticlePage, Failure, StoredArticle
+from crawler.pipelines import ArchivePipeline
+from crawler.runs import RunResult, check_urls
+
+if TYPE_CHECKING:
+    from crawler.config import PlainSettings
+
+logger = logging.getLogger(__name__)
+
+MAX_URLS = 4  # `fetch` of more URLs runs Scrapy
+HTML_TYPES = ("text/html", "application/xhtml+xml", "application/vnd.wap.xhtml+xml")
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+# Scrapy's DEFAULT_REQUEST_HEADERS, and the encodings urllib3 can decode here.
+HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    **urllib3.util.make_headers(accept_encoding=True),
+}
+
+
+class Stats(dict[str, Any]):
+    """The pipeline's counters, as Scrapy's stats collector would keep them."""
+
+    def inc_value(self, key: str) -> None:
+        self[key] = self.get(key, 0) + 1
+
+    def set_value(self, key: str, value: Any) -> None:
+        self[key] = value
+
+
+class NoWaitRetry(urllib3.Retry):
+    """Scrapy's retry policy: at once, and not for an answer that says when to come back."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if has_retry_after and status_code in (429, 503):
+            return False
+        return super().is_retry(method, status_code, has_retry_after)
+
+
+class Downloader:
+    """Fetches one page at a time as the crawl's Scrapy middlewares would."""
+
+    def __init__(self, settings: PlainSettings) -> None:
+        self.user_agent = settings["USER_AGENT"]
+        self.obey_robots = settings.getbool("ROBOTSTXT_OBEY")
+        self.max_size = settings.getint("DOWNLOAD_MAXSIZE")
+        self.max_redirects = settings.getint("REDIRECT_MAX_TIMES")
+        self.delay = settings.getfloat("DOWNLOAD_DELAY")
+        retries = settings.getint("RETRY_TIMES") if settings.getbool("RETRY_ENABLED") else 0
+        self.http = urllib3.PoolManager(
+            headers={**HEADERS, "User-Agent": self.user_agent},
+            timeout=urllib3.Timeout(total=settings.getfloat("DOWNLOAD_TIMEOUT")),
+            retries=NoWaitRetry(
+                total=retries,
+                redirect=False,
+                status_forcelist=[int(code) for code in settings.getlist("RETRY_HTTP_CODES")],
+                raise_on_status=False,
+                respect_retry_after_header=False,
+            ),
+        )
+        self.robots: dict[str, Protego | None] = {}  # by scheme://host:port
+        self.last_page: dict[str, float] = {}  # when we last asked each site for a page
+
+    def page(self, url: str) -> ArticlePage | Failure:
+        """The page at `url` (after redirects), or why there is none."""
+        url = safe_url_string(url)
+        for _ in range(self.max_redirects + 1):
+            if not self.allowed(url):
+                logger.warning("%s: forbidden by robots.txt", url)
+                return Failure(url, "forbidden by robots.txt")
+            self.wait_for_turn(url)
+            try:
+                response = self.http.request("GET", url, redirect=False, preload_content=False)
+                location = response.headers.get("Location")
+                if response.status in REDIRECT_STATUSES and location:
+                    response.drain_conn()
+                    url = safe_url_string(urljoin(url, location))
+                    continue
+                body = self.read(response)
+            except urllib3.exceptions.HTTPError as exc:
+                reason = describe_error(exc)
+                logger.warning("%s: %s", url, reason)
+                return Failure(url, reason)
+            return self.as_page(url, response, body)
+        return Failure(url, f"more than {self.max_redirects} redirects")
+
+    def as_page(
+        self, url: str, response: urllib3.BaseHTTPResponse, body: bytes
+    ) -> ArticlePage | Failure:
+        if not 200 <= response.status < 300:
+            logger.warning("%s: HTTP %d", url, response.status)
+            return Failure(url, f"HTTP {response.status}", status=response.status)
+        content_type = response.headers.get("Content-Type", "")
+        if not is_html(content_type, body):
+            kind = content_type.split(";")[0].strip() or "unknown type"
+            return Failure(url, f"not HTML: {kind}", status=response.status)
+        return ArticlePage(url=url, body=body, encoding=page_encoding(content_type, body))
+
+    def read(self, response: urllib3.BaseHTTPResponse) -> bytes:
+        """The whole (decompressed) body, up to DOWNLOAD_MAXSIZE."""
+        chunks, size = [], 0
+        for chunk in response.stream(64 * 1024):
+            size += len(chunk)
+            if self.max_size and size > self.max_size:
+                response.release_conn()
+                raise TooLarge(f"larger than DOWNLOAD_MAXSIZE ({self.max_size} bytes)")
+            chunks.append(chunk)
+        response.release_conn()
+        return b"".join(chunks)
+
+    def allowed(self, url: str) -> bool:
+        """What the site's robots.txt says of `url` for our User-Agent. As with Scrapy's
+        middleware, any answer is parsed (a 404 page has no rules) and an unreachable
+        robots.txt allows everything."""
+        if not self.obey_robots:
+            return True
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}"
+        if site not in self.robots:
+            try:
+                answer = self.http.request("GET", f"{site}/robots.txt")
+                text = answer.data.decode("utf-8-sig", errors="ignore")
+                self.robots[site] = Protego.parse(text)
+            except urllib3.exceptions.HTTPError as exc:
+                logger.debug("%s/robots.txt: %s", site, describe_error(exc))
+                self.robots[site] = None
+        rules = self.robots[site]
+        return rules is None or rules.can_fetch(url, self.user_agent)
+
+    def wait_for_turn(self, url: str) -> None:
+        """DOWNLOAD_DELAY between two pages of one site."""
+        site = urlsplit(url).netloc
+        last = self.last_page.get(site)
+        if last is not None:
+            time.sleep(max(0.0, last + self.delay - time.monotonic()))
+        self.last_page[site] = time.monotonic()
+
+
+class TooLarge(urllib3.exceptions.HTTPError):
+    """The body passed DOWNLOAD_MAXSIZE."""
+
+
+def is_html(content_type: str, body: bytes) -> bool:
+    """Whether Scrapy would make an `HtmlResponse` of this answer: by its Content-Type, or by
+    sniffing the body when there is none."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind and kind != "application/octet-stream":
+        return kind in HTML_TYPES
+    head = body[:5000].lower()
+    return b"<html>" in head or b"<!doctype html>" in head
+
+
+def page_encoding(content_type: str, body: bytes) -> str:
+    """The encoding Scrapy's `TextResponse` would find: BOM, header, `<meta>`, then a guess."""
+    declared = (
+        read_bom(body)[0]
+        or http_content_type_encoding(content_type)
+        or html_body_declared_encoding(body)
+    )
+    return declared or html_to_unicode(content_type, body)[0]
+
+
+def describe_error(exc: urllib3.exceptions.HTTPError) -> str:
+    """The reason spiders/base.py gives for the same failure in a crawl."""
+    reason = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) else exc
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return "unreachable: host name not found"
+    # urllib3 makes a failed connection a kind of timeout, whatever the cause.
+    if isinstance(reason, urllib3.exceptions.NewConnectionError) and "refused" in str(reason):
+        return "unreachable: connection refused"
+    if isinstance(reason, urllib3.exceptions.TimeoutError):
+        return "unreachable: timed out"
+    if isinstance(reason, TooLarge):
+        return str(reason)
+    return f"{type(reason).__name__}: {' '.join(str(reason).split())}"[:300]
+
+
+def fetch_urls(settings: PlainSettings, urls: list[str]) -> RunResult:
+    """Fetch a few article pages now (robots.txt still applies) and store them."""
+    check_urls(urls)
+    logging.basicConfig(level=settings["LOG_LEVEL"], format=settings["LOG_FORMAT"])
+    logging.getLogger("urllib3").setLevel(logging.ERROR)  # its retries; we report the outcome
+    settings["NEWSDESK_EXTRACT_INLINE"] = True  # a pool costs more than it saves here
+    stats = Stats(finish_reason="finished")
+    pipeline = ArchivePipeline.from_settings(settings, stats)
+    pipeline.open_spider()
+    result = RunResult(stats=stats)
+    downloader = Downloader(settings)
+
+    async def fetch_all() -> None:
+        for url in urls:
+            outcome = await pipeline.process_item(downloader.page(url))
+            if isinstance(outcome, StoredArticle):
+                result.stored.append(outcome)
+            else:
+                result.failures.append(outcome)
+
+    try:
+        asyncio.run(fetch_all())
+    finally:
+        pipeline.close_spider()
+    return result

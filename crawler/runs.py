@@ -1,0 +1,58 @@
+"""What a crawl or fetch did and how it ended, and the mistakes that stop one before it starts.
+
+Scrapy-free, so that commands which do not crawl (`fetch` of a few pages, `feeds add`) need not
+import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.items import Failure, FeedPolled, StoredArticle
+from crawler.urls import is_http_url
+
+# How a crawl ended (`crawl_runs.status`) and the exit code `newsdesk crawl` gives it.
+CRAWL_EXIT = {
+    "finished": 0,  # every due feed was polled, every new article fetched
+    "nothing due": 0,  # no feed due a poll, no article due a revision check
+    "no feed read": 3,  # the run finished, but not one feed could be read
+    "stopped": 5,  # --max-runtime came first; the next run fetches the rest
+    "aborted": 1,  # stopped some other way (SIGTERM, Ctrl-C)
+}
+# Stats (`newsdesk/<name>`) copied into `crawl_runs`.
+RUN_STATS = (
+    "feeds_polled", "feeds_unchanged", "feeds_failed", "articles_new", "articles_updated",
+    "articles_unchanged", "articles_skipped", "failures",
+)  # fmt: skip
+
+
+class UsageError(ValueError):
+    """The request cannot be run as given (no feeds, a URL that is not http(s), ...)."""
+
+
+@dataclass
+class RunResult:
+    """What one crawl or fetch did."""
+
+    stats: dict[str, Any]
+    stored: list[StoredArticle] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    feeds: list[FeedPolled] = field(default_factory=list)
+    status: str = "finished"  # a key of CRAWL_EXIT, for crawls
+    counts: dict[str, int] = field(default_factory=dict)  # the crawl's `crawl_runs` counters
+    next_poll: str | None = None  # when a crawl that found nothing due has work next
+
+    @property
+    def exit_code(self) -> int:
+        return CRAWL_EXIT[self.status]
+
+    @property
+    def finished(self) -> bool:
+        return self.stats.get("finish_reason") == "finished"
+
+
+def check_urls(urls: list[str]) -> None:
+    bad = [u for u in urls if not is_http_url(u)]
+    if bad:
+        raise UsageError(f"not an http(s) URL: {bad[0]}")
