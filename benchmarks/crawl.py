@@ -14,7 +14,10 @@ trafilatura's CLI refuses URLs with a port), then runs each contender as a separ
   between requests to a host (SLEEP_TIME = 0) and its block on loopback addresses
   (SSRF_PROTECTION = off). Its input-file mode with the article URLs themselves is no faster: it
   downloads one URL per host at a time either way, whatever `--parallel` says;
-- fetch / trafilatura -u: one article from a cold start.
+- fetch / trafilatura -u: one article from a cold start. newsdesk's modules are compiled to
+  bytecode first, as installing a package does: trafilatura's are, and with
+  PYTHONDONTWRITEBYTECODE set (as on this machine) an editable install would compile newsdesk's
+  on every start.
 
 Each is measured for wall and CPU seconds (the whole process tree), peak resident memory of the
 process tree (the sum of its processes' proportional set sizes, which counts pages that forked
@@ -25,6 +28,7 @@ shows medians of `--runs` runs. The site's own CPU is not counted.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import os
 import resource
@@ -237,6 +241,8 @@ def main() -> int:
     if not (DATA / "ground-truth.json").is_file():
         print(f"skipped: no benchmark data at {DATA} (see README, Performance)")
         return 0
+    for package in ("crawler", "spiders", "storage"):
+        compileall.compile_dir(HERE.parent / package, quiet=1)
     site, base = start_site(args)
     try:
         with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as tmp:
