@@ -212,23 +212,26 @@ class Archive:
             + ", feed_url = coalesce(articles.feed_url, excluded.feed_url)"
             + ", revisions = articles.revisions"
             + " + (articles.content_hash IS NOT excluded.content_hash)"
+            + " RETURNING id"
         )
         outcomes = []
         with self.transaction():
             for row in rows:
-                old = self._article_for_update(row["canonical_url"])
-                if old is not None and old["content_hash"] != row["content_hash"]:
-                    self._append_version(old, replaced_at=row["fetched_at"], new_text=row["text"])
+                known = self.db.execute(
+                    "SELECT id, content_hash FROM articles WHERE canonical_url = ?",
+                    [row["canonical_url"]],
+                ).fetchone()
+                changed = known is not None and known[1] != row["content_hash"]
+                if changed:
+                    self._append_version(known[0], replaced_by=row)
                 values: dict[str, Any] = {**row, "first_seen": row["fetched_at"]}
                 for key in JSON_COLUMNS:
                     values[key] = json.dumps(
                         values.get(key) or ([] if key != "metadata_source" else {})
                     )
-                self.db.execute(sql, [values.get(c) for c in columns])
-                stored = old or self._article_for_update(row["canonical_url"])
-                assert stored is not None  # just written, in this transaction
+                (article_id,) = self.db.execute(sql, [values.get(c) for c in columns]).fetchone()
                 self._record_aliases(
-                    stored["id"],
+                    article_id,
                     [("url", row["canonical_url"]), *row.get("aliases", [])],
                     feed_url=row["feed_url"],
                     seen=row["fetched_at"],
@@ -236,30 +239,29 @@ class Archive:
                 self.db.execute(
                     "DELETE FROM failures WHERE url IN (?, ?)", [row["url"], row["canonical_url"]]
                 )
-                if old is None:
-                    outcomes.append("new")
-                else:
-                    changed = old["content_hash"] != row["content_hash"]
-                    outcomes.append("updated" if changed else "unchanged")
+                outcomes.append("new" if known is None else "updated" if changed else "unchanged")
         return outcomes
 
-    def _article_for_update(self, canonical_url: str) -> dict[str, Any] | None:
-        for row in self.db.query(
-            "SELECT id, title, text, content_hash, fetched_at FROM articles "
-            "WHERE canonical_url = ?",
-            [canonical_url],
-        ):
-            return row
-        return None
-
-    def _append_version(self, old: dict[str, Any], *, replaced_at: str, new_text: str) -> None:
-        added, removed = word_changes(old["text"], new_text)
+    def _append_version(self, article_id: int, *, replaced_by: ArticleRow) -> None:
+        """Keep the stored text of an article that `replaced_by` is about to replace."""
+        title, text, content_hash, fetched_at = self.db.execute(
+            "SELECT title, text, content_hash, fetched_at FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        added, removed = word_changes(text, replaced_by["text"])
         self.db.execute(
             """INSERT INTO article_versions (article_id, fetched_at, replaced_at, title, text,
                content_hash, words_added, words_removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [old["id"], old["fetched_at"], replaced_at, old["title"], old["text"],
-             old["content_hash"], added, removed],
-        )  # fmt: skip
+            [
+                article_id,
+                fetched_at,
+                replaced_by["fetched_at"],
+                title,
+                text,
+                content_hash,
+                added,
+                removed,
+            ],
+        )
 
     def _record_aliases(
         self,
