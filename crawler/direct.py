@@ -76,17 +76,17 @@ class Downloader:
         self.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         self.max_redirects = settings.getint("REDIRECT_MAX_TIMES")
         self.delay = settings.getfloat("DOWNLOAD_DELAY")
-        retries = settings.getint("RETRY_TIMES") if settings.getbool("RETRY_ENABLED") else 0
+        self.retries = NoWaitRetry(
+            total=settings.getint("RETRY_TIMES") if settings.getbool("RETRY_ENABLED") else 0,
+            redirect=False,  # pages: followed one by one, each checked against robots.txt
+            status_forcelist=[int(code) for code in settings.getlist("RETRY_HTTP_CODES")],
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
         self.http = urllib3.PoolManager(
             headers={**HEADERS, "User-Agent": self.user_agent},
             timeout=urllib3.Timeout(total=settings.getfloat("DOWNLOAD_TIMEOUT")),
-            retries=NoWaitRetry(
-                total=retries,
-                redirect=False,
-                status_forcelist=[int(code) for code in settings.getlist("RETRY_HTTP_CODES")],
-                raise_on_status=False,
-                respect_retry_after_header=False,
-            ),
+            retries=self.retries,
         )
         self.robots: dict[str, Protego | None] = {}  # by scheme://host:port
         self.last_page: dict[str, float] = {}  # when we last asked each site for a page
@@ -148,7 +148,11 @@ class Downloader:
         site = f"{parts.scheme}://{parts.netloc}"
         if site not in self.robots:
             try:
-                answer = self.http.request("GET", f"{site}/robots.txt")
+                answer = self.http.request(
+                    "GET",
+                    f"{site}/robots.txt",
+                    retries=self.retries.new(redirect=self.max_redirects),
+                )
                 text = answer.data.decode("utf-8-sig", errors="ignore")
                 self.robots[site] = Protego.parse(text)
             except urllib3.exceptions.HTTPError as exc:

@@ -93,7 +93,9 @@ class Tricky(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.asked[self.path] += 1
         match self.path:
-            case "/robots.txt":
+            case "/robots.txt":  # followed, as Scrapy follows it
+                self.answer(301, b"", "text/html", Location="/rules.txt")
+            case "/rules.txt":
                 self.answer(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
             case "/moved":
                 self.answer(301, b"", "text/html", Location="/story")
