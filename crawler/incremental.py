@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import FEED_META, UNCHANGED_META, EntrySeen, FeedEntry, FeedPolled
+from crawler.items import ENTRY_META, FEED_META, UNCHANGED_META, EntrySeen, FeedEntry, FeedPolled
 from crawler.schedule import (
     failure_delay,
     failure_retry_due,
@@ -246,7 +246,13 @@ class ConditionalFeedMiddleware(IncrementalComponent):
 
 
 class KnownEntryMiddleware(IncrementalComponent):
-    """Spider middleware: a request for an article already archived becomes `EntrySeen`."""
+    """Spider middleware: a request for a feed entry (`ENTRY_META`) whose article is archived
+    already becomes `EntrySeen`. The feed spider sends those requests from `start()`, as the
+    engine has room for them (spiders/feeds.py); revision checks carry no `ENTRY_META`."""
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for output in start:
+            yield self.filter(output)
 
     def process_spider_output(
         self, response: Response | None, result: Iterable[Any]
@@ -261,7 +267,9 @@ class KnownEntryMiddleware(IncrementalComponent):
             yield self.filter(output)
 
     def filter(self, output: Any) -> Any:
-        entry = output.cb_kwargs.get("entry") if isinstance(output, Request) else None
+        if not isinstance(output, Request) or not output.meta.get(ENTRY_META):
+            return output
+        entry = output.cb_kwargs.get("entry")
         state = incremental_of(self.crawler)
         if state is None or not isinstance(entry, FeedEntry):
             return output

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 # Request/response meta keys the feed spider shares with crawler/incremental.py.
 FEED_META = "newsdesk_feed"  # request.meta: the feed URL as the user named it
 UNCHANGED_META = "newsdesk_unchanged"  # response.meta: the feed holds nothing new (304, same body)
+ENTRY_META = "newsdesk_entry"  # request.meta: for an entry of a feed read now (not a revisit)
 
 
 @dataclass

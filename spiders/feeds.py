@@ -1,13 +1,21 @@
-"""`feeds`: poll feeds, then fetch every article they link to; re-check articles due a look."""
+"""`feeds`: poll feeds, then fetch every article they link to; re-check articles due a look.
+
+A feed's entries wait in the spider, as `FeedEntry` objects, and `start()` turns them into
+requests only while Scrapy's engine has room for more (Scrapy's "lazy start requests"): handed
+over at once, every entry of every feed would sit in Scrapy's scheduler as a request from the
+moment its feed is read, and a crawl's memory would grow with its size.
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import scrapy
+from scrapy import signals
 
 from crawler.feeds import FeedError, parse_feed
-from crawler.items import FEED_META, UNCHANGED_META, FeedEntry, FeedPolled
+from crawler.items import ENTRY_META, FEED_META, UNCHANGED_META, FeedEntry, FeedPolled
 from spiders.base import ArticleSpider, describe_failure
 
 if TYPE_CHECKING:
@@ -33,6 +41,10 @@ class FeedSpider(ArticleSpider):
             if isinstance(revisits, str)
             else revisits
         )
+        # Entries of the feeds read so far whose articles are not requested yet, and the feeds
+        # not answered yet, which may still bring some.
+        self.entries: deque[FeedEntry] = deque()
+        self.feeds_pending = set(self.feeds)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.feeds:
@@ -46,12 +58,38 @@ class FeedSpider(ArticleSpider):
                 meta={FEED_META: url, "handle_httpstatus_list": [304]},
             )
         for entry in self.revisits:
+            await self.engine_room()
             yield self.article_request(entry.link, entry if entry.feed_url else None)
+        while self.entries or self.feeds_pending:
+            if self.entries:
+                await self.engine_room()
+                yield self.entry_request(self.entries.popleft())
+            else:  # a feed is still on its way; the engine asks for work after each answer
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
 
-    def parse_feed(
-        self, response: Response, feed_url: str
-    ) -> Iterator[scrapy.Request | FeedPolled]:
-        """Yield the feed's poll record, then a request for each entry's article."""
+    async def engine_room(self) -> None:
+        """Return once Scrapy's engine would take another request: its downloader and its
+        scraper are not full (the scraper holds pages waiting for extraction)."""
+        engine = self.crawler.engine
+        assert engine is not None
+        while engine.needs_backout():
+            await self.crawler.signals.wait_for(signals.scheduler_empty)
+
+    def entry_request(self, entry: FeedEntry) -> scrapy.Request:
+        """A request for a feed entry's article; KnownEntryMiddleware (crawler/incremental.py)
+        turns it into `EntrySeen` when the archive has the article already."""
+        request = self.article_request(entry.link, entry)
+        request.meta[ENTRY_META] = True
+        return request
+
+    def parse_feed(self, response: Response, feed_url: str) -> Iterator[FeedPolled]:
+        """Yield the feed's poll record; its entries join the queue that `start()` requests."""
+        try:
+            yield from self.read_feed(response, feed_url)
+        finally:  # however reading it ended, this feed brings no more entries
+            self.feeds_pending.discard(feed_url)
+
+    def read_feed(self, response: Response, feed_url: str) -> Iterator[FeedPolled]:
         if response.status == 304 or response.meta.get(UNCHANGED_META):
             yield FeedPolled(feed_url, "unchanged")
             return
@@ -74,13 +112,14 @@ class FeedSpider(ArticleSpider):
         )
         for entry in feed.entries:
             entry.feed_url = feed_url  # the feed as the user named it, before any redirect
-            yield self.article_request(entry.link, entry)
+        self.entries.extend(feed.entries)
 
     def feed_failed(self, failure: TwistedFailure) -> Iterator[FeedPolled]:
-        url = failure.request.url  # type: ignore[attr-defined]
+        request = failure.request  # type: ignore[attr-defined]
+        self.feeds_pending.discard(request.meta.get(FEED_META))
         _, reason = describe_failure(failure)
-        self.logger.warning("feed %s: %s", url, reason)
-        yield FeedPolled(url, "failed", error=reason)
+        self.logger.warning("feed %s: %s", request.url, reason)
+        yield FeedPolled(request.url, "failed", error=reason)
 
 
 def as_list(urls: str | list[str]) -> list[str]:

@@ -1,0 +1,74 @@
+"""The feed spider hands article requests to Scrapy only as its engine has room for them, so a
+crawl's memory does not grow with the number of entries its feeds list (issue 6). The real CLI,
+Scrapy engine and extraction workers against a local site; a test extension (tests/probes.py)
+reports the most requests Scrapy's scheduler held at once."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+
+from sqlite_utils import Database
+
+from tests.conftest import FAST, ROOT
+from tests.newsroom import Newsroom
+from tests.probes import SchedulerPeak, with_probe
+
+ENTRIES = 120  # per feed
+
+
+def write_stories(site: Newsroom, numbers: range) -> None:
+    """One page per number: the ferry story under its own title, with a sentence of its own."""
+    template = (site.root / "news" / "ferry-strike.html").read_text()
+    for n in numbers:
+        page = template.replace("Ferry crews vote", f"Ferry crews of route {n} vote")
+        page = page.replace("<p>Talks", f"<p>Route {n} carries {7 * n} people a day.</p><p>Talks")
+        (site.root / "news" / f"route-{n}.html").write_text(page)
+
+
+def write_feed(site: Newsroom, path: str, numbers: range) -> None:
+    items = "".join(
+        f"<item><title>Route {n}</title><link>/news/route-{n}.html</link>"
+        f"<description>Crews of route {n} vote.</description></item>\n"
+        for n in numbers
+    )
+    (site.root / path).write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Routes</title><link>/</link>\n{items}</channel></rss>\n"
+    )
+
+
+def test_article_requests_are_handed_to_scrapy_as_it_has_room(tmp_path):
+    site = Newsroom.copy_of_site(tmp_path)
+    db = tmp_path / "archive.db"
+    write_stories(site, range(2 * ENTRIES))
+    write_feed(site, "routes.xml", range(ENTRIES))
+    # The second feed lives under /news/, where the test site can hold an answer back: it comes
+    # only once every article of the first feed has been requested.
+    write_feed(site, "news/late.xml", range(ENTRIES, 2 * ENTRIES))
+    site.gate, site.held = threading.Event(), {"/news/late.xml"}
+    try:
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "crawler", "crawl", "--db", str(db), "-v", *FAST,
+             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", *with_probe(SchedulerPeak),
+             "--feed", f"{site.url}/routes.xml", "--feed", f"{site.url}/news/late.xml"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert site.wait_for_article_requests(ENTRIES + 1)  # the first feed's and the late feed
+        site.gate.set()
+        _, stderr = crawl.communicate(timeout=60)
+    finally:
+        site.gate.set()
+        site.shutdown()
+    assert crawl.returncode == 0, stderr[-2000:]
+    assert "2 feeds polled (0 failed)" in stderr
+    assert f"articles: {2 * ENTRIES} new" in stderr
+    assert Database(db)["articles"].count == 2 * ENTRIES  # the late feed's entries too
+    requests = site.article_requests()
+    assert (len(requests), set(requests.values())) == (2 * ENTRIES + 1, {1})  # and late.xml
+    [peak] = re.findall(r"'newsdesk/scheduler_peak': (\d+)", stderr)
+    # Two feed requests at the start, then about one article request at a time (it held
+    # one request per entry, 2 * ENTRIES, when feeds handed over their entries at once).
+    assert int(peak) <= 4
