@@ -35,8 +35,14 @@ REPORTED_BY_NEWSDESK = (
 )
 
 
-def run_spider(spidercls: type[Spider], settings: Settings, **spider_args: Any) -> RunResult:
-    """Run one spider to the end in this process and report what it stored and what failed."""
+def run_spider(
+    spidercls: type[Spider], settings: Settings, *, keep_articles: bool = True, **spider_args: Any
+) -> RunResult:
+    """Run one spider to the end in this process and report what it stored and what failed.
+
+    Without `keep_articles`, the result lists the feeds polled but not each article stored or
+    failed: a crawl counts those in its stats, and a list would grow with the crawl.
+    """
     process = AsyncCrawlerProcess(settings)  # configures logging from LOG_LEVEL
     if logging.getLevelName(settings.get("LOG_LEVEL")) >= logging.WARNING:
         for name in REPORTED_BY_NEWSDESK:
@@ -46,9 +52,9 @@ def run_spider(spidercls: type[Spider], settings: Settings, **spider_args: Any) 
 
     def collect(item: Any) -> None:
         match item:
-            case StoredArticle():
+            case StoredArticle() if keep_articles:
                 result.stored.append(item)
-            case Failure():
+            case Failure() if keep_articles:
                 result.failures.append(item)
             case FeedPolled():
                 result.feeds.append(item)
@@ -79,7 +85,8 @@ def crawl_feeds(
     Only feeds due a poll are read (`every_feed` reads them all), and archived articles due a
     revision check are fetched again. One crawl per archive at a time: raises `ArchiveBusy`
     when another holds it, unless `wait`. `max_runtime` (seconds) bounds the whole call, the
-    wait included, and stops the crawl cleanly.
+    wait included, and stops the crawl cleanly. The result counts the articles (`counts`,
+    `stats`) rather than listing them: `stored` and `failures` stay empty.
     """
     started = time.monotonic()
     config = Config.from_settings(settings)  # a bad setting stops us before any write
@@ -136,7 +143,7 @@ def crawl_plan(
         return RunResult(stats={}, status="nothing due")
     if max_runtime:
         settings.set("CLOSESPIDER_TIMEOUT", max_runtime, priority="cmdline")
-    result = run_spider(FeedSpider, settings, feeds=feeds, revisits=pages)
+    result = run_spider(FeedSpider, settings, keep_articles=False, feeds=feeds, revisits=pages)
     reason = result.stats.get("finish_reason")
     if reason == "closespider_timeout":
         result.status = "stopped"
