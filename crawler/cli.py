@@ -13,7 +13,6 @@ import click
 
 from crawler import __version__
 from crawler.config import ConfigError, build_settings, effective, plain_settings
-from crawler.lock import ArchiveBusy
 from crawler.runs import RunResult, UsageError, check_urls
 from crawler.schedule import ScheduleError, parse_duration
 from storage import Archive, StorageError
@@ -157,6 +156,7 @@ def crawl(
         newsdesk crawl --max-runtime 10m --wait
     """
     from crawler import api  # Scrapy loads only for the commands that crawl
+    from crawler.lock import ArchiveBusy
 
     settings = make_settings(**options)
     try:
