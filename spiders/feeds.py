@@ -1,18 +1,21 @@
 """`feeds`: poll feeds, then fetch every article they link to; re-check articles due a look.
 
-A feed's entries wait in the spider, as `FeedEntry` objects, and `start()` turns them into
-requests only while Scrapy's engine has room for more (Scrapy's "lazy start requests"): handed
-over at once, every entry of every feed would sit in Scrapy's scheduler as a request from the
-moment its feed is read, and a crawl's memory would grow with its size.
+The articles to fetch wait in the spider, as `FeedEntry` objects grouped by site, and `start()`
+turns them into requests only as Scrapy's engine has room for them, for the least busy site
+first (Scrapy's "lazy start requests"). Handed over at once, every entry of every feed would sit
+in Scrapy's scheduler as a request from the moment its feed is read, and a crawl's memory would
+grow with its size.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import ENTRY_META, FEED_META, UNCHANGED_META, FeedEntry, FeedPolled
@@ -41,10 +44,12 @@ class FeedSpider(ArticleSpider):
             if isinstance(revisits, str)
             else revisits
         )
-        # Entries of the feeds read so far whose articles are not requested yet, and the feeds
-        # not answered yet, which may still bring some.
-        self.entries: deque[FeedEntry] = deque()
-        self.feeds_pending = set(self.feeds)
+        # Article requests not handed to Scrapy yet, by site: each entry, and whether a feed
+        # listed it in this run (to be checked against the archive) or it is due a revisit.
+        self.waiting: dict[str, deque[tuple[FeedEntry, bool]]] = {}
+        self.feeds_pending = set(self.feeds)  # feeds not answered yet, which may bring entries
+        for entry in self.revisits:
+            self.hold(entry, listed=False)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.feeds:
@@ -57,33 +62,53 @@ class FeedSpider(ArticleSpider):
                 dont_filter=True,
                 meta={FEED_META: url, "handle_httpstatus_list": [304]},
             )
-        for entry in self.revisits:
-            await self.engine_room()
-            yield self.article_request(entry.link, entry if entry.feed_url else None)
-        while self.entries or self.feeds_pending:
-            if self.entries:
-                await self.engine_room()
-                yield self.entry_request(self.entries.popleft())
-            else:  # a feed is still on its way; the engine asks for work after each answer
+        # Scrapy's "lazy start requests": an article request is made when the engine has room
+        # for it (its downloader and its scraper, which holds pages waiting for extraction, are
+        # not full), for the site the engine would have picked; with the entries of one site
+        # left there is no choice to make, and up to a downloader's worth of its requests are
+        # made in one go, to wait in the scheduler.
+        engine = self.crawler.engine
+        assert engine is not None and engine.scheduler is not None
+        backlog = self.settings.getint("CONCURRENT_REQUESTS")
+        ahead = 0  # requests made without room for them since the scheduler was last empty
+        while self.waiting or self.feeds_pending:
+            if not engine.scheduler.has_pending_requests():
+                ahead = 0
+            if self.waiting and not engine.needs_backout():
+                yield self.next_request()
+            elif len(self.waiting) == 1 and ahead < backlog:
+                ahead += 1
+                yield self.next_request()
+            else:  # the engine asks for more once it has taken all it was given
                 await self.crawler.signals.wait_for(signals.scheduler_empty)
 
-    async def engine_room(self) -> None:
-        """Return once Scrapy's engine would take another request: its downloader and its
-        scraper are not full (the scraper holds pages waiting for extraction)."""
-        engine = self.crawler.engine
-        assert engine is not None
-        while engine.needs_backout():
-            await self.crawler.signals.wait_for(signals.scheduler_empty)
+    def hold(self, entry: FeedEntry, *, listed: bool) -> None:
+        self.waiting.setdefault(site_of(entry.link), deque()).append((entry, listed))
 
-    def entry_request(self, entry: FeedEntry) -> scrapy.Request:
-        """A request for a feed entry's article; KnownEntryMiddleware (crawler/incremental.py)
-        turns it into `EntrySeen` when the archive has the article already."""
+    def next_request(self) -> scrapy.Request:
+        """A request for the next entry of the site with the fewest requests in Scrapy's
+        downloader, the one Scrapy's own queue (DownloaderAwarePriorityQueue) would pick, so
+        that a slow site does not hold up the others."""
+        site = next(iter(self.waiting))
+        if len(self.waiting) > 1:
+            assert self.crawler.engine is not None
+            active = self.crawler.engine.downloader.active
+            busy = Counter(urlparse_cached(request).hostname or "" for request in active)
+            site = min(self.waiting, key=busy.__getitem__)
+        queue = self.waiting[site]
+        entry, listed = queue.popleft()
+        if not queue:
+            del self.waiting[site]
+        if not listed:
+            return self.article_request(entry.link, entry if entry.feed_url else None)
+        # KnownEntryMiddleware (crawler/incremental.py) turns it into `EntrySeen` when the
+        # archive has the article already.
         request = self.article_request(entry.link, entry)
         request.meta[ENTRY_META] = True
         return request
 
     def parse_feed(self, response: Response, feed_url: str) -> Iterator[FeedPolled]:
-        """Yield the feed's poll record; its entries join the queue that `start()` requests."""
+        """Yield the feed's poll record; its entries wait for `start()` to request them."""
         try:
             yield from self.read_feed(response, feed_url)
         finally:  # however reading it ended, this feed brings no more entries
@@ -112,7 +137,7 @@ class FeedSpider(ArticleSpider):
         )
         for entry in feed.entries:
             entry.feed_url = feed_url  # the feed as the user named it, before any redirect
-        self.entries.extend(feed.entries)
+            self.hold(entry, listed=True)
 
     def feed_failed(self, failure: TwistedFailure) -> Iterator[FeedPolled]:
         request = failure.request  # type: ignore[attr-defined]
@@ -124,3 +149,8 @@ class FeedSpider(ArticleSpider):
 
 def as_list(urls: str | list[str]) -> list[str]:
     return [u for u in (urls.split(",") if isinstance(urls, str) else urls) if u]
+
+
+def site_of(url: str) -> str:
+    """The host name: Scrapy's downloader groups requests by it (its download slots)."""
+    return urlsplit(url).hostname or ""
