@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -29,10 +30,11 @@ from w3lib.encoding import (
 from w3lib.url import safe_url_string
 
 from crawler.items import ArticlePage, Failure, StoredArticle
-from crawler.pipelines import ArchivePipeline
 from crawler.runs import RunResult, check_urls
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from crawler.config import PlainSettings
 
 logger = logging.getLogger(__name__)
@@ -210,27 +212,43 @@ def describe_error(exc: urllib3.exceptions.HTTPError) -> str:
 
 
 def fetch_urls(settings: PlainSettings, urls: list[str]) -> RunResult:
-    """Fetch a few article pages now (robots.txt still applies) and store them."""
+    """Fetch a few article pages now (robots.txt still applies) and store them.
+
+    The downloads start at once, in a thread, and go on while the modules that extraction and
+    the archive need are loading; on a distant site the round trips to its robots.txt and page
+    cost no extra time. A pipeline that cannot start (an unusable archive) cancels them.
+    """
     check_urls(urls)
     logging.basicConfig(level=settings["LOG_LEVEL"], format=settings["LOG_FORMAT"])
     logging.getLogger("urllib3").setLevel(logging.ERROR)  # its retries; we report the outcome
+    downloads = ThreadPoolExecutor(1, thread_name_prefix="fetch")
+    try:
+        pages = downloads.map(Downloader(settings).page, urls)
+        return store(settings, pages)
+    finally:
+        downloads.shutdown(cancel_futures=True)
+
+
+def store(settings: PlainSettings, pages: Iterable[ArticlePage | Failure]) -> RunResult:
+    """Take `pages` the crawl's way into the archive."""
+    from crawler.pipelines import ArchivePipeline  # trafilatura, sqlite-utils: while we download
+
     settings["NEWSDESK_EXTRACT_INLINE"] = True  # a pool costs more than it saves here
     stats = Stats(finish_reason="finished")
     pipeline = ArchivePipeline.from_settings(settings, stats)
     pipeline.open_spider()
     result = RunResult(stats=stats)
-    downloader = Downloader(settings)
 
-    async def fetch_all() -> None:
-        for url in urls:
-            outcome = await pipeline.process_item(downloader.page(url))
+    async def store_all() -> None:
+        for page in pages:
+            outcome = await pipeline.process_item(page)
             if isinstance(outcome, StoredArticle):
                 result.stored.append(outcome)
             else:
                 result.failures.append(outcome)
 
     try:
-        asyncio.run(fetch_all())
+        asyncio.run(store_all())
     finally:
         pipeline.close_spider()
     return result
