@@ -35,6 +35,7 @@ LOG_LEVELS = {0: "WARNING", 1: "INFO", 2: "DEBUG"}
 COMMAND_DEFAULTS = {
     "LOG_LEVEL": "WARNING",
     "LOG_FORMAT": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+    "LOG_DATEFORMAT": "%Y-%m-%d %H:%M:%S",  # Scrapy's own, for fetch's direct path too
 }
 
 

@@ -219,7 +219,11 @@ def fetch_urls(settings: PlainSettings, urls: list[str]) -> RunResult:
     cost no extra time. A pipeline that cannot start (an unusable archive) cancels them.
     """
     check_urls(urls)
-    logging.basicConfig(level=settings["LOG_LEVEL"], format=settings["LOG_FORMAT"])
+    logging.basicConfig(
+        level=settings["LOG_LEVEL"],
+        format=settings.get("LOG_FORMAT", logging.BASIC_FORMAT),
+        datefmt=settings.get("LOG_DATEFORMAT"),
+    )
     logging.getLogger("urllib3").setLevel(logging.ERROR)  # its retries; we report the outcome
     downloads = ThreadPoolExecutor(1, thread_name_prefix="fetch")
     try:
