@@ -29,6 +29,7 @@ from w3lib.encoding import (
 )
 from w3lib.url import safe_url_string
 
+from crawler import reasons
 from crawler.items import ArticlePage, Failure, StoredArticle
 from crawler.runs import RunResult, check_urls
 
@@ -98,8 +99,8 @@ class Downloader:
         url = safe_url_string(url)
         for _ in range(self.max_redirects + 1):
             if not self.allowed(url):
-                logger.warning("%s: forbidden by robots.txt", url)
-                return Failure(url, "forbidden by robots.txt")
+                logger.warning("%s: %s", url, reasons.ROBOTS_FORBIDDEN)
+                return Failure(url, reasons.ROBOTS_FORBIDDEN)
             self.wait_for_turn(url)
             try:
                 response = self.http.request("GET", url, redirect=False, preload_content=False)
@@ -120,12 +121,12 @@ class Downloader:
         self, url: str, response: urllib3.BaseHTTPResponse, body: bytes
     ) -> ArticlePage | Failure:
         if not 200 <= response.status < 300:
-            logger.warning("%s: HTTP %d", url, response.status)
-            return Failure(url, f"HTTP {response.status}", status=response.status)
+            reason = reasons.http_status(response.status)
+            logger.warning("%s: %s", url, reason)
+            return Failure(url, reason, status=response.status)
         content_type = response.headers.get("Content-Type", "")
         if not is_html(content_type, body):
-            kind = content_type.split(";")[0].strip() or "unknown type"
-            return Failure(url, f"not HTML: {kind}", status=response.status)
+            return Failure(url, reasons.not_html(content_type), status=response.status)
         return ArticlePage(url=url, body=body, encoding=page_encoding(content_type, body))
 
     def read(self, response: urllib3.BaseHTTPResponse) -> bytes:
@@ -198,17 +199,19 @@ def page_encoding(content_type: str, body: bytes) -> str:
 
 def describe_error(exc: urllib3.exceptions.HTTPError) -> str:
     """The reason spiders/base.py gives for the same failure in a crawl."""
-    reason = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) else exc
+    reason: Exception = exc
+    if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason is not None:
+        reason = exc.reason
     if isinstance(reason, urllib3.exceptions.NameResolutionError):
-        return "unreachable: host name not found"
+        return reasons.HOST_NOT_FOUND
     # urllib3 makes a failed connection a kind of timeout, whatever the cause.
     if isinstance(reason, urllib3.exceptions.NewConnectionError) and "refused" in str(reason):
-        return "unreachable: connection refused"
+        return reasons.CONNECTION_REFUSED
     if isinstance(reason, urllib3.exceptions.TimeoutError):
-        return "unreachable: timed out"
+        return reasons.TIMED_OUT
     if isinstance(reason, TooLarge):
         return str(reason)
-    return f"{type(reason).__name__}: {' '.join(str(reason).split())}"[:300]
+    return reasons.unexpected(reason)
 
 
 def fetch_urls(settings: PlainSettings, urls: list[str]) -> RunResult:

@@ -21,6 +21,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import ENTRY_META, FEED_META, UNCHANGED_META, EntrySeen, FeedEntry, FeedPolled
+from crawler.reasons import transient
 from crawler.schedule import (
     failure_delay,
     failure_retry_due,
@@ -30,7 +31,6 @@ from crawler.schedule import (
     parse_duration,
     parse_time,
     retry_after,
-    transient,
 )
 from crawler.urls import normalize_url
 from storage import Archive

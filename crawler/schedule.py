@@ -73,12 +73,6 @@ def failure_retry_due(failed_at: str, attempts: int, *, now: datetime) -> bool:
     return now >= parse_time(failed_at) + timedelta(seconds=wait)
 
 
-def transient(status: int | None, reason: str) -> bool:
-    """Whether a failure may go away by itself: the site was unreachable, overloaded or
-    limiting us (not a 404, a PDF, a page without an article or a robots.txt ban)."""
-    return reason.startswith("unreachable") or status == 429 or (status or 0) >= 500
-
-
 def parse_time(value: str) -> datetime:
     """An ISO 8601 time; UTC when it has no offset."""
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -20,6 +20,7 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
+from crawler import reasons
 from crawler.items import ArticlePage, Failure
 
 if TYPE_CHECKING:
@@ -47,10 +48,9 @@ class ArticleSpider(scrapy.Spider):
     ) -> Iterator[ArticlePage | Failure]:
         if not isinstance(response, HtmlResponse):
             content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
-            kind = content_type.split(";")[0].strip() or "unknown type"
             yield Failure(
                 response.url,
-                f"not HTML: {kind}",
+                reasons.not_html(content_type),
                 status=response.status,
                 feed_url=entry.feed_url if entry else None,
             )
@@ -74,13 +74,13 @@ def describe_failure(failure: TwistedFailure) -> tuple[int | None, str]:
     exc: Any = failure.value
     if isinstance(exc, HttpError):
         status = exc.response.status
-        return status, f"HTTP {status}"
+        return status, reasons.http_status(status)
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
-        return None, "forbidden by robots.txt"
+        return None, reasons.ROBOTS_FORBIDDEN
     if isinstance(exc, CannotResolveHostError | DNSLookupError):
-        return None, "unreachable: host name not found"
+        return None, reasons.HOST_NOT_FOUND
     if isinstance(exc, DownloadConnectionRefusedError | ConnectionRefusedError):
-        return None, "unreachable: connection refused"
+        return None, reasons.CONNECTION_REFUSED
     if isinstance(exc, DownloadTimeoutError | TimeoutError | TCPTimedOutError):
-        return None, "unreachable: timed out"
-    return None, f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
+        return None, reasons.TIMED_OUT
+    return None, reasons.unexpected(exc)
