@@ -36,7 +36,7 @@ from crawler.urls import normalize_url
 from storage import Archive
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterable, Iterator
+    from collections.abc import AsyncIterator, Iterable
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -252,18 +252,6 @@ class KnownEntryMiddleware(IncrementalComponent):
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for output in start:
-            yield self.filter(output)
-
-    def process_spider_output(
-        self, response: Response | None, result: Iterable[Any]
-    ) -> Iterator[Any]:
-        for output in result:
-            yield self.filter(output)
-
-    async def process_spider_output_async(
-        self, response: Response | None, result: AsyncIterator[Any]
-    ) -> AsyncIterator[Any]:
-        async for output in result:
             yield self.filter(output)
 
     def filter(self, output: Any) -> Any:
