@@ -25,6 +25,11 @@ class FeedEntry:
     tags: list[str] = field(default_factory=list)
 
 
+def feed_url_of(entry: FeedEntry | None) -> str | None:
+    """The feed that listed an entry; None for a page fetched on its own."""
+    return entry.feed_url if entry else None
+
+
 @dataclass
 class FeedPolled:
     """The outcome of one poll of a feed."""

@@ -13,7 +13,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from crawler.extract import ExtractionFailed
-from crawler.items import ArticlePage, EntrySeen, Failure, FeedPolled, StoredArticle
+from crawler.items import ArticlePage, EntrySeen, Failure, FeedPolled, StoredArticle, feed_url_of
 from crawler.records import entry_aliases
 from crawler.workers import ExtractionPool
 from storage import Archive
@@ -118,7 +118,7 @@ class ArchivePipeline:
                     page.url,
                     str(exc),
                     status=200,
-                    feed_url=page.entry.feed_url if page.entry else None,
+                    feed_url=feed_url_of(page.entry),
                 )
             )
         self.batch.append(row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crawler.dates import iso_datetime
+from crawler.items import feed_url_of
 from crawler.urls import is_http_url, normalize_url
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> Articl
         "text": art.text,
         "html": art.html,
         "word_count": art.word_count,
-        "feed_url": page.entry.feed_url if page.entry else None,
+        "feed_url": feed_url_of(page.entry),
         "fetched_at": fetched_at,
         "content_hash": art.content_hash,
         "metadata_source": source,

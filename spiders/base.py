@@ -21,7 +21,7 @@ from twisted.internet.error import (
 )
 
 from crawler import reasons
-from crawler.items import ArticlePage, Failure
+from crawler.items import ArticlePage, Failure, feed_url_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -52,7 +52,7 @@ class ArticleSpider(scrapy.Spider):
                 response.url,
                 reasons.not_html(content_type),
                 status=response.status,
-                feed_url=entry.feed_url if entry else None,
+                feed_url=feed_url_of(entry),
             )
             return
         yield ArticlePage(
@@ -64,9 +64,7 @@ class ArticleSpider(scrapy.Spider):
         entry = request.cb_kwargs.get("entry")
         status, reason = describe_failure(failure)
         self.logger.warning("%s: %s", request.url, reason)
-        yield Failure(
-            request.url, reason, status=status, feed_url=entry.feed_url if entry else None
-        )
+        yield Failure(request.url, reason, status=status, feed_url=feed_url_of(entry))
 
 
 def describe_failure(failure: TwistedFailure) -> tuple[int | None, str]:
