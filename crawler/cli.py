@@ -208,17 +208,20 @@ def fetch(urls: tuple[str, ...], as_json: bool, **options: Any) -> None:
     """
     from crawler import direct
 
-    settings = make_plain_settings(**options)
     if len(urls) <= direct.MAX_URLS:  # a person waiting: no Scrapy start-up (crawler/direct.py)
-        result = run(lambda: direct.fetch_urls(settings, list(urls)))
+        plain = make_plain_settings(**options)
+        db = plain["NEWSDESK_DB"]
+        result = run(lambda: direct.fetch_urls(plain, list(urls)))
     else:
         from crawler import api
 
-        result = run(lambda: api.fetch_urls(make_settings(**options), list(urls)))
+        settings = make_settings(**options)
+        db = settings["NEWSDESK_DB"]
+        result = run(lambda: api.fetch_urls(settings, list(urls)))
     for failure in result.failures:
         click.echo(f"not stored: {failure.url}: {failure.reason}", err=True)
     if as_json:
-        archive = Archive(settings["NEWSDESK_DB"])
+        archive = Archive(db)
         rows = [archive.article_by_url(s.canonical_url) for s in result.stored]
         archive.close()
         click.echo(json.dumps([r for r in rows if r], indent=2, ensure_ascii=False))
