@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import ctypes.util
 import gc
 import logging
 import multiprocessing
@@ -47,10 +46,7 @@ def release_large_blocks() -> None:
     are larger) go back to the system when freed. Left dynamic, the threshold climbs after the
     first large page and later ones stay on a heap that only grows with the crawl. Inherited by
     the workers; a no-op without glibc."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return
-    mallopt = getattr(ctypes.CDLL(libc_name), "mallopt", None)
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)  # the C library this process runs on
     if mallopt is not None:
         mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
