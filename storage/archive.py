@@ -251,17 +251,9 @@ class Archive:
         self.db.execute(
             """INSERT INTO article_versions (article_id, fetched_at, replaced_at, title, text,
                content_hash, words_added, words_removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                article_id,
-                fetched_at,
-                replaced_by["fetched_at"],
-                title,
-                text,
-                content_hash,
-                added,
-                removed,
-            ],
-        )
+            [article_id, fetched_at, replaced_by["fetched_at"], title, text, content_hash,
+             added, removed],
+        )  # fmt: skip
 
     def _record_aliases(
         self,
@@ -309,9 +301,9 @@ class Archive:
         self, checks: Iterable[int], *, at: str, feeds: Iterable[str] | None = None
     ) -> list[dict[str, Any]]:
         """Articles (`id`, `url`, a `feed_url` that carried it) due a revision check at time `at`:
-        a check falls `checks`
-        seconds after `first_seen`, and the article was last fetched before the latest check
-        that has passed. `feeds` limits them to articles those feeds carried."""
+        a check falls `checks` seconds after `first_seen`, and the article was last fetched
+        before the latest check that has passed. `feeds` limits them to articles those feeds
+        carried."""
         checks = sorted(checks)
         if not checks:
             return []
