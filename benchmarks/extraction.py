@@ -26,7 +26,7 @@ from pathlib import Path
 
 import trafilatura
 
-from crawler.extract import ExtractionFailed, extract_article
+from crawler.extraction.extract import ExtractionFailed, extract_article
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "aeb-dev"

@@ -20,7 +20,7 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from newssite import NewsSite, load_templates
 
-from crawler.extract import ExtractionFailed, extract_article
+from crawler.extraction.extract import ExtractionFailed, extract_article
 
 SITE = NewsSite([], 0, 1, base="http://127.0.0.1")
 

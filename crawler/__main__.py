@@ -1,3 +1,3 @@
-from crawler.cli import cli
+from crawler.app.cli import cli
 
 cli()

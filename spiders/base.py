@@ -20,8 +20,8 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
-from crawler import reasons
-from crawler.items import ArticlePage, Failure, feed_url_of
+from crawler.ingest import reasons
+from crawler.ingest.items import ArticlePage, Failure, feed_url_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure as TwistedFailure
 
-    from crawler.items import FeedEntry
+    from crawler.ingest.items import FeedEntry
 
 
 class ArticleSpider(scrapy.Spider):

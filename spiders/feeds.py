@@ -17,8 +17,8 @@ import scrapy
 from scrapy import signals
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.feeds import FeedError, parse_feed
-from crawler.items import ENTRY_META, FEED_META, UNCHANGED_META, FeedEntry, FeedPolled
+from crawler.ingest.feeds import FeedError, parse_feed
+from crawler.ingest.items import ENTRY_META, FEED_META, UNCHANGED_META, FeedEntry, FeedPolled
 from spiders.base import ArticleSpider, describe_failure
 
 if TYPE_CHECKING:
@@ -101,7 +101,8 @@ class FeedSpider(ArticleSpider):
             del self.waiting[site]
         if not listed:
             return self.article_request(entry.link, entry if entry.feed_url else None)
-        # KnownEntryMiddleware (crawler/incremental.py) turns it into `EntrySeen` when the
+        # KnownEntryMiddleware (crawler/components/incremental.py) turns it into `EntrySeen` when
+        # the
         # archive has the article already.
         request = self.article_request(entry.link, entry)
         request.meta[ENTRY_META] = True

@@ -1,5 +1,5 @@
 """`page`: fetch given article URLs now (what `newsdesk fetch` of more than 4 URLs runs; fewer
-take crawler/direct.py, without Scrapy)."""
+take crawler/app/direct.py, without Scrapy)."""
 
 from __future__ import annotations
 

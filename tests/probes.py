@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
-from crawler import settings
+from crawler.components import settings
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.config import ConfigError, build_settings, plain_settings
+from crawler.app.config import ConfigError, build_settings, plain_settings
 
 
 def test_defaults_are_polite():
@@ -78,7 +78,7 @@ def test_plain_settings_resolve_as_scrapy_settings_do(tmp_path):
 def test_scrapy_extensions_are_scrapys_less_telnet_and_remote_control():
     from scrapy.settings import default_settings
 
-    from crawler import settings
+    from crawler.components import settings
 
     left_out = set(default_settings.EXTENSIONS_BASE) - set(settings.EXTENSIONS_BASE)
     assert {name.rsplit(".", 1)[1] for name in left_out} == {"TelnetConsole", "RemoteControl"}

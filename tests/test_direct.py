@@ -1,4 +1,4 @@
-"""`fetch` of a few pages without Scrapy (crawler/direct.py): the same archive as a crawl's."""
+"""`fetch` of a few pages without Scrapy (crawler/app/direct.py): the same archive as a crawl's."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from typing import ClassVar
 import pytest
 from sqlite_utils import Database
 
-from crawler.config import plain_settings
-from crawler.direct import Downloader
-from crawler.items import ArticlePage, Failure
+from crawler.app.config import plain_settings
+from crawler.app.direct import Downloader
+from crawler.ingest.items import ArticlePage, Failure
 from tests.conftest import FAST, ROOT, SITE, run_newsdesk
 
 STORY = (SITE / "news" / "harbour-pontoon.html").read_bytes()
@@ -68,7 +68,7 @@ def test_direct_fetch_stores_what_the_scrapy_path_stores(site_url, tmp_path):
 def test_fetch_of_one_page_does_not_import_scrapy(site_url, tmp_path):
     script = (
         "import sys\n"
-        "from crawler.cli import cli\n"
+        "from crawler.app.cli import cli\n"
         "try:\n"
         "    cli()\n"
         "except SystemExit as exit:\n"

@@ -11,10 +11,10 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from crawler import boilerplate, splitbody
-from crawler.bylines import parse_byline, people
-from crawler.dates import iso_datetime
-from crawler.extract import ExtractionFailed, extract_article
+from crawler.extraction import boilerplate, splitbody
+from crawler.extraction.bylines import parse_byline, people
+from crawler.extraction.dates import iso_datetime
+from crawler.extraction.extract import ExtractionFailed, extract_article
 from tests.conftest import ROOT, SHARED_DATA
 
 GOLDEN = Path(__file__).parent / "golden"

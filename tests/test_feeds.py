@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.feeds import FeedError, parse_feed
+from crawler.ingest.feeds import FeedError, parse_feed
 from tests.conftest import SITE, shared_data
 
 BASE = "http://127.0.0.1:9/"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.schedule import (
+from crawler.policy.schedule import (
     ScheduleError,
     failure_delay,
     failure_retry_due,

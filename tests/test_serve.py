@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from crawler.serve import METADATA, build_datasette
+from crawler.app.serve import METADATA, build_datasette
 from storage import Archive
 from tests.conftest import FAST, ROOT, run_newsdesk
 

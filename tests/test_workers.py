@@ -16,10 +16,10 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlite_utils import Database
 
-from crawler.extract import ExtractionFailed
-from crawler.items import ArticlePage
-from crawler.pipelines import ArchivePipeline
-from crawler.workers import ExtractionPool
+from crawler.extraction.extract import ExtractionFailed
+from crawler.ingest.items import ArticlePage
+from crawler.ingest.pipeline import ArchivePipeline
+from crawler.ingest.workers import ExtractionPool
 from tests.conftest import FAST, SITE, run_newsdesk, shared_data
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"

@@ -18,7 +18,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from crawler.extract import sanitise_html
+from crawler.extraction.sanitise import sanitise_html
 
 if TYPE_CHECKING:
     from datasette.app import Datasette

@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from crawler.items import FeedEntry
-from crawler.urls import is_http_url
+from crawler.ingest.items import FeedEntry
+from crawler.ingest.urls import is_http_url
 
 # Atom link relations that never point at the article itself.
 NOT_ARTICLE_RELS = {"enclosure", "replies", "self", "edit", "via", "license", "hub", "related"}

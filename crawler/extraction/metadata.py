@@ -7,14 +7,14 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from crawler.bylines import dedupe, key, parse_byline, people
-from crawler.dates import page_dates
-from crawler.language import page_language
+from crawler.extraction.bylines import dedupe, key, parse_byline, people
+from crawler.extraction.dates import page_dates
+from crawler.extraction.language import page_language
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from crawler.pagemeta import PageMeta
+    from crawler.extraction.pagemeta import PageMeta
 
 # What a source is called in `metadata_source`.
 JSON_LD, META, HTML, BYLINE, URL = "json-ld", "meta", "html", "byline", "url"

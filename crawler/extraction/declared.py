@@ -16,7 +16,7 @@ from lxml.etree import SubElement
 if TYPE_CHECKING:
     from lxml.etree import _Element
 
-    from crawler.pagemeta import PageMeta
+    from crawler.extraction.pagemeta import PageMeta
 
 AGREEMENT = 0.9  # share of the extracted words the declared body must hold
 INCOMPLETE = 0.75  # below this share of the declared words, the extraction missed part of it

@@ -1,7 +1,7 @@
 """newsdesk's Scrapy settings: polite defaults a publisher would accept.
 
 Every value here can be changed by a config file (`--config`), `NEWSDESK_*` environment
-variables, CLI flags and `-s NAME=VALUE`, in that order of precedence (see crawler/config.py).
+variables, CLI flags and `-s NAME=VALUE`, in that order of precedence (see crawler/app/config.py).
 """
 
 from crawler import __version__
@@ -21,7 +21,8 @@ NEWSDESK_EXTRACT_INLINE = (
     False  # extract in the crawling process instead (fetch does, for a few URLs)
 )
 
-# Incremental crawling (crawler/incremental.py): feeds are polled when due, between these bounds
+# Incremental crawling (crawler/components/incremental.py): feeds are polled when due, between
+# these bounds
 # (durations: 90s, 5m, 6h, 3d), and archived articles are re-checked for revisions this long after
 # they were first seen ("off" for never).
 NEWSDESK_INCREMENTAL = True
@@ -31,7 +32,7 @@ NEWSDESK_REVISION_CHECKS = "1h,6h,24h,72h"
 
 # -- politeness ----------------------------------------------------------------------------------
 # An honest User-Agent: who we are and where to reach the operator. Changing
-# NEWSDESK_CONTACT_URL rebuilds it (crawler/config.py) unless USER_AGENT itself is set.
+# NEWSDESK_CONTACT_URL rebuilds it (crawler/app/config.py) unless USER_AGENT itself is set.
 USER_AGENT = f"newsdesk/{__version__} (+{NEWSDESK_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -53,8 +54,8 @@ REDIRECT_MAX_TIMES = 20
 COOKIES_ENABLED = False
 
 # -- plumbing -------------------------------------------------------------------------------------
-ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
-EXTENSIONS = {"crawler.incremental.Incremental": 500}
+ITEM_PIPELINES = {"crawler.ingest.pipeline.ArchivePipeline": 300}
+EXTENSIONS = {"crawler.components.incremental.Incremental": 500}
 # Scrapy's own extensions less its telnet console and its remote-control HTTP server (which runs
 # Python code sent to it): a crawler has no use for either. Left out of the base list, not just
 # disabled, they cost no imports either (aiohttp, Twisted's conch). tests/test_config.py checks
@@ -73,12 +74,12 @@ EXTENSIONS_BASE = {
 # Between decompression (590) and RetryMiddleware (550): sees every answer, unzipped, and can stop
 # a retry that Retry-After forbids.
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.incremental.ConditionalFeedMiddleware": 560,
+    "crawler.components.incremental.ConditionalFeedMiddleware": 560,
     # Scrapy's robots.txt middleware let requests that waited for robots.txt through unchecked.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.robots.RobotsTxtMiddleware": 100,
+    "crawler.components.robots.RobotsTxtMiddleware": 100,
 }
-SPIDER_MIDDLEWARES = {"crawler.incremental.KnownEntryMiddleware": 600}
+SPIDER_MIDDLEWARES = {"crawler.components.incremental.KnownEntryMiddleware": 600}
 HTTPERROR_ALLOW_ALL = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -1,7 +1,8 @@
 """Article extraction off the reactor: a pool of worker processes, kept for the whole crawl.
 
 The reactor process only downloads and writes: each page goes to a worker as raw bytes, and the
-worker decodes it once, extracts the article and builds its archive row (crawler/records.py), so
+worker decodes it once, extracts the article and builds its archive row
+(crawler/ingest/records.py), so
 that the reactor gets back a finished row to store.
 """
 
@@ -18,12 +19,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
-from crawler.extract import ExtractionFailed, extract_article
-from crawler.records import article_row
+from crawler.extraction.extract import ExtractionFailed, extract_article
+from crawler.ingest.records import article_row
 from storage.archive import now
 
 if TYPE_CHECKING:
-    from crawler.items import ArticlePage
+    from crawler.ingest.items import ArticlePage
     from storage import ArticleRow
 
 logger = logging.getLogger(__name__)

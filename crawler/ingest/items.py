@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Request/response meta keys the feed spider shares with crawler/incremental.py.
+# Request/response meta keys the feed spider shares with crawler/components/incremental.py.
 FEED_META = "newsdesk_feed"  # request.meta: the feed URL as the user named it
 UNCHANGED_META = "newsdesk_unchanged"  # response.meta: the feed holds nothing new (304, same body)
 ENTRY_META = "newsdesk_entry"  # request.meta: for an entry of a feed read now (not a revisit)

@@ -12,7 +12,7 @@ from htmldate import find_date
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from crawler.pagemeta import PageMeta
+    from crawler.extraction.pagemeta import PageMeta
 
 MIN_YEAR = 1990  # no news page is older than the web
 PUBLISHED_META = (

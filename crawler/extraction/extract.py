@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import nh3
 import trafilatura
 from lxml.etree import _Element
 from lxml.html import tostring
@@ -15,9 +14,10 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from crawler import boilerplate, declared, splitbody
-from crawler.metadata import article_metadata
-from crawler.pagemeta import read_page_meta
+from crawler.extraction import boilerplate, declared, splitbody
+from crawler.extraction.metadata import article_metadata
+from crawler.extraction.pagemeta import read_page_meta
+from crawler.extraction.sanitise import sanitise_html
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -66,7 +66,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     run as a second opinion. A story split over several containers is joined up again, the
     boilerplate trimmer cleans the body's edges, a more complete JSON-LD `articleBody` that
     agrees with the body replaces it, and the metadata is read from JSON-LD, meta tags,
-    bylines and `<time>` (see `crawler.metadata`).
+    bylines and `<time>` (see `crawler.extraction.metadata`).
     """
     tree = load_html(html)
     if tree is None:
@@ -108,60 +108,10 @@ def main_text(tree: HtmlElement, url: str, *, fast: bool) -> _Element | None:
     return doc.body if isinstance(doc, Document) else None
 
 
-SAFE_TAGS = {
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "br",
-    "hr",
-    "pre",
-    "code",
-    "a",
-    "img",
-    "figure",
-    "figcaption",
-    "sub",
-    "sup",
-    "del",
-    "ins",
-}
-SAFE_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
-
-
 def clean_html(body: _Element) -> str:
     """The extracted body as HTML that is safe to show: no scripts, handlers or style."""
     body_html = convert_to_html(body)[0]
     return sanitise_html("".join(tostring(child, encoding="unicode") for child in body_html))
-
-
-def sanitise_html(html: str) -> str:
-    """Keep the tags and attributes a reader needs; drop scripts, handlers, style, `javascript:`."""
-    return nh3.clean(
-        html,
-        tags=SAFE_TAGS,
-        attributes=SAFE_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
 
 
 def paragraphs(text: str) -> str:

@@ -1,5 +1,5 @@
 """The reasons a page or feed was not stored, as `failures.reason` records them: one wording
-whichever downloader met the failure (Scrapy in a crawl, crawler/direct.py in a quick fetch)."""
+whichever downloader met the failure (Scrapy in a crawl, crawler/app/direct.py in a quick fetch)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from crawler.bylines import parse_byline
+from crawler.extraction.bylines import parse_byline
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

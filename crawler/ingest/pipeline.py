@@ -1,6 +1,6 @@
 """The one path into the archive: extract each page, merge metadata, store; record failures.
 
-Pages are extracted in worker processes (crawler/workers.py) while the reactor goes on
+Pages are extracted in worker processes (crawler/ingest/workers.py) while the reactor goes on
 downloading; their rows are written in batches, one transaction per `BATCH_ROWS` articles or
 `BATCH_SECONDS`, whichever comes first, and at the end of the crawl. A killed crawl loses at most
 the open batch, whose pages the next crawl fetches again.
@@ -12,10 +12,17 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from crawler.extract import ExtractionFailed
-from crawler.items import ArticlePage, EntrySeen, Failure, FeedPolled, StoredArticle, feed_url_of
-from crawler.records import entry_aliases
-from crawler.workers import ExtractionPool
+from crawler.extraction.extract import ExtractionFailed
+from crawler.ingest.items import (
+    ArticlePage,
+    EntrySeen,
+    Failure,
+    FeedPolled,
+    StoredArticle,
+    feed_url_of,
+)
+from crawler.ingest.records import entry_aliases
+from crawler.ingest.workers import ExtractionPool
 from storage import Archive
 
 if TYPE_CHECKING:
@@ -38,7 +45,7 @@ class Stats(Protocol):
 
 
 class ArchivePipeline:
-    """Scrapy's item pipeline; `fetch`'s direct path (crawler/direct.py) drives it too."""
+    """Scrapy's item pipeline; `fetch`'s direct path (crawler/app/direct.py) drives it too."""
 
     def __init__(self, db_path: str, stats: Stats, pool: ExtractionPool) -> None:
         self.db_path, self.stats, self.pool = db_path, stats, pool

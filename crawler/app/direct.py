@@ -6,8 +6,9 @@ client trafilatura brings) downloads and protego reads robots.txt, both followin
 settings and rules: USER_AGENT, ROBOTSTXT_OBEY, DOWNLOAD_TIMEOUT, DOWNLOAD_MAXSIZE, DOWNLOAD_DELAY
 (between pages of one site), RETRY_TIMES, RETRY_HTTP_CODES (a 429 or 503 with Retry-After is not
 retried now) and REDIRECT_MAX_TIMES. Every page then takes the crawl's way into the archive,
-crawler/pipelines.py: the same extraction, rows and failure reasons. More URLs go through Scrapy
-(crawler/api.py), which fetches from several sites at once.
+crawler/ingest/pipeline.py: the same extraction, rows and failure reasons. More URLs go through
+Scrapy
+(crawler/app/api.py), which fetches from several sites at once.
 """
 
 from __future__ import annotations
@@ -29,14 +30,14 @@ from w3lib.encoding import (
 )
 from w3lib.url import safe_url_string
 
-from crawler import reasons
-from crawler.items import ArticlePage, Failure, StoredArticle
-from crawler.runs import RunResult, check_urls
+from crawler.ingest import reasons
+from crawler.ingest.items import ArticlePage, Failure, StoredArticle
+from crawler.policy.runs import RunResult, check_urls
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from crawler.config import PlainSettings
+    from crawler.app.config import PlainSettings
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +239,9 @@ def fetch_urls(settings: PlainSettings, urls: list[str]) -> RunResult:
 
 def store(settings: PlainSettings, pages: Iterable[ArticlePage | Failure]) -> RunResult:
     """Take `pages` the crawl's way into the archive."""
-    from crawler.pipelines import ArchivePipeline  # trafilatura, sqlite-utils: while we download
+    from crawler.ingest.pipeline import (
+        ArchivePipeline,  # trafilatura, sqlite-utils: while we download
+    )
 
     settings["NEWSDESK_EXTRACT_INLINE"] = True  # a pool costs more than it saves here
     stats = Stats(finish_reason="finished")

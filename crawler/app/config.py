@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler import __version__
-from crawler import settings as defaults
+from crawler.components import settings as defaults
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -90,7 +90,8 @@ def settings_layers(
     overrides: Iterable[str] = (),
     command_defaults: Mapping[str, Any] | None = None,
 ) -> list[tuple[dict[str, Any], int]]:
-    """Each layer's settings with its Scrapy priority, lowest first: crawler/settings.py, the
+    """Each layer's settings with its Scrapy priority, lowest first:
+    crawler/components/settings.py, the
     command's own defaults, the config file, the environment, CLI flags, `-s` overrides."""
     project = {name: getattr(defaults, name) for name in dir(defaults) if name.isupper()}
     layers = [

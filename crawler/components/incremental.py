@@ -20,31 +20,34 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import ENTRY_META, FEED_META, UNCHANGED_META, EntrySeen, FeedEntry, FeedPolled
-from crawler.reasons import transient
-from crawler.schedule import (
+from crawler.ingest.items import (
+    ENTRY_META,
+    FEED_META,
+    UNCHANGED_META,
+    EntrySeen,
+    FeedEntry,
+    FeedPolled,
+)
+from crawler.ingest.urls import normalize_url
+from crawler.policy.plan import Config
+from crawler.policy.schedule import (
     failure_delay,
     failure_retry_due,
     iso,
     next_interval,
-    parse_checks,
-    parse_duration,
     parse_time,
     retry_after,
 )
-from crawler.urls import normalize_url
 from storage import Archive
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterable
+    from collections.abc import AsyncIterator
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
-
-MAX_RETRIES = 5  # tries of a failed article URL on its own; its feed may still bring it again
 
 
 @dataclass
@@ -58,25 +61,6 @@ class FeedPoll:
     failed: bool = False
     retry_after: int | None = None
     new_entries: int = 0
-
-
-@dataclass
-class Config:
-    """The incremental settings, read once."""
-
-    db_path: str
-    poll_bounds: tuple[int, int]
-    revision_checks: tuple[int, ...]
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> Config:
-        low = parse_duration(settings.get("NEWSDESK_POLL_MIN"))
-        high = parse_duration(settings.get("NEWSDESK_POLL_MAX"))
-        return cls(
-            db_path=settings.get("NEWSDESK_DB"),
-            poll_bounds=(low, max(low, high)),
-            revision_checks=parse_checks(settings.get("NEWSDESK_REVISION_CHECKS")),
-        )
 
 
 class Incremental:
@@ -262,49 +246,3 @@ class KnownEntryMiddleware(IncrementalComponent):
         if state is None or not isinstance(entry, FeedEntry):
             return output
         return state.known_entry(entry) or output
-
-
-@dataclass
-class Plan:
-    """What one crawl will fetch: the feeds due a poll and the articles due a revision check."""
-
-    feeds: list[str]
-    revisits: list[FeedEntry]  # archived articles due a revision check
-    retries: list[FeedEntry]  # articles that failed for a passing reason, due another try
-    next_poll: str | None  # the earliest poll time of the feeds left for later
-
-
-def plan_crawl(
-    archive: Archive,
-    feeds: Iterable[str],
-    *,
-    now: datetime,
-    every_feed: bool = False,
-    revision_checks: Iterable[int] = (),
-) -> Plan:
-    """Pick the feeds whose `next_poll` has come (all of them with `every_feed`), the articles
-    those feeds carried that are due a revision check, and their article URLs that failed for a
-    passing reason (unreachable, 429, 5xx) and are due another try."""
-    feeds = list(feeds)
-    due, later = [], []
-    for url in feeds:
-        row = archive.feed(url) or {}
-        next_poll = row.get("next_poll")
-        if every_feed or not next_poll or parse_time(next_poll) <= now:
-            due.append(url)
-        else:
-            later.append(next_poll)
-    revisits = archive.due_for_revision(revision_checks, at=iso(now), feeds=feeds)
-    retries = [
-        FeedEntry(link=f["url"], feed_url=f["feed_url"])
-        for f in archive.article_failures(feeds)
-        if f["attempts"] <= MAX_RETRIES
-        and transient(f["status"], f["reason"])
-        and failure_retry_due(f["failed_at"], f["attempts"], now=now)
-    ]
-    return Plan(
-        due,
-        [FeedEntry(link=r["url"], feed_url=r["feed_url"] or "") for r in revisits],
-        retries,
-        min(later, key=parse_time) if later else None,
-    )

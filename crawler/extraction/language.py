@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crawler.pagemeta import PageMeta
+    from crawler.extraction.pagemeta import PageMeta
 
 TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)
 SAMPLE_CHARS = 3000

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crawler.dates import iso_datetime
-from crawler.items import feed_url_of
-from crawler.urls import is_http_url, normalize_url
+from crawler.extraction.dates import iso_datetime
+from crawler.ingest.items import feed_url_of
+from crawler.ingest.urls import is_http_url, normalize_url
 
 if TYPE_CHECKING:
-    from crawler.extract import Extracted
-    from crawler.items import ArticlePage, FeedEntry
+    from crawler.extraction.extract import Extracted
+    from crawler.ingest.items import ArticlePage, FeedEntry
     from storage import ArticleRow
 
 # Fields the feed entry may fill when the page does not say.

@@ -1,4 +1,4 @@
-"""The `newsdesk` command: a thin click layer over crawler/api.py."""
+"""The `newsdesk` command: a thin click layer over crawler/app/api.py."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from crawler import __version__
-from crawler.config import ConfigError, build_settings, effective, plain_settings
-from crawler.runs import RunResult, UsageError, check_urls
-from crawler.schedule import ScheduleError, parse_duration
+from crawler.app.config import ConfigError, build_settings, effective, plain_settings
+from crawler.policy.runs import RunResult, UsageError, check_urls
+from crawler.policy.schedule import ScheduleError, parse_duration
 from storage import Archive, StorageError
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
-    from crawler.config import PlainSettings
+    from crawler.app.config import PlainSettings
 
 # Exit codes (documented in the README).
 EXIT_OK = 0
@@ -31,7 +31,8 @@ EXIT_BUSY = 4  # another crawl is running on this archive (see --wait)
 EXIT_STOPPED = 5  # --max-runtime stopped the crawl; the next run fetches the rest
 
 LOG_LEVELS = {0: "WARNING", 1: "INFO", 2: "DEBUG"}
-# What the CLI changes of crawler/settings.py (for `scrapy crawl`): quieter, with logger names.
+# What the CLI changes of crawler/components/settings.py (for `scrapy crawl`): quieter, with
+# logger names.
 COMMAND_DEFAULTS = {
     "LOG_LEVEL": "WARNING",
     "LOG_FORMAT": "%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -72,7 +73,7 @@ def option_layers(
     overrides: tuple[str, ...],
     verbose: int = 0,
 ) -> dict[str, Any]:
-    """The `settings_options` of a command as crawler/config.py's layers."""
+    """The `settings_options` of a command as crawler/app/config.py's layers."""
     flags = {"db": db, "user_agent": user_agent, "delay": delay}
     flags["log_level"] = LOG_LEVELS[min(verbose, 2)] if verbose else None
     return {
@@ -156,8 +157,8 @@ def crawl(
         newsdesk crawl --feed https://example.org/rss.xml --db archive.db --all
         newsdesk crawl --max-runtime 10m --wait
     """
-    from crawler import api  # Scrapy loads only for the commands that crawl
-    from crawler.lock import ArchiveBusy
+    from crawler.app import api  # Scrapy loads only for the commands that crawl
+    from crawler.policy.lock import ArchiveBusy
 
     settings = make_settings(**options)
     try:
@@ -206,14 +207,14 @@ def fetch(urls: tuple[str, ...], as_json: bool, **options: Any) -> None:
     Example:
         newsdesk fetch https://example.org/2025/story.html --db archive.db --json
     """
-    from crawler import direct
+    from crawler.app import direct
 
-    if len(urls) <= direct.MAX_URLS:  # a person waiting: no Scrapy start-up (crawler/direct.py)
+    if len(urls) <= direct.MAX_URLS:  # a person waiting: no Scrapy start-up (crawler/app/direct.py)
         plain = make_plain_settings(**options)
         db = plain["NEWSDESK_DB"]
         result = run(lambda: direct.fetch_urls(plain, list(urls)))
     else:
-        from crawler import api
+        from crawler.app import api
 
         settings = make_settings(**options)
         db = settings["NEWSDESK_DB"]
@@ -328,7 +329,7 @@ def serve_archive(db: str, host: str, port: int, metadata_path: bool) -> None:
         newsdesk serve --db archive.db          # then open http://127.0.0.1:8001/news
         datasette news.db -m "$(newsdesk serve --metadata-path)"
     """
-    from crawler import serve  # Datasette and uvicorn load only for this command
+    from crawler.app import serve  # Datasette and uvicorn load only for this command
 
     if metadata_path:
         click.echo(serve.METADATA)

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess
 
-from crawler.incremental import Config, plan_crawl
-from crawler.items import Failure, FeedEntry, FeedPolled, StoredArticle
-from crawler.lock import crawl_lock
-from crawler.runs import CRAWL_EXIT, RUN_STATS, RunResult, UsageError, check_urls
+from crawler.ingest.items import Failure, FeedEntry, FeedPolled, StoredArticle
+from crawler.policy.lock import crawl_lock
+from crawler.policy.plan import Config, plan_crawl
+from crawler.policy.runs import CRAWL_EXIT, RUN_STATS, RunResult, UsageError, check_urls
 from spiders.feeds import FeedSpider
 from spiders.page import PageSpider
 from storage import Archive
@@ -164,7 +164,7 @@ def finish_run(settings: Settings, run_id: int, status: str, counts: dict[str, i
 
 def fetch_urls(settings: Settings, urls: list[str]) -> RunResult:
     """Fetch article pages now (robots.txt still applies) and store them. `newsdesk fetch` of
-    a few pages takes crawler/direct.py instead, which does not start Scrapy."""
+    a few pages takes crawler/app/direct.py instead, which does not start Scrapy."""
     check_urls(urls)
     open_archive(settings).close()
     return run_spider(PageSpider, settings, urls=urls)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.items import Failure, FeedPolled, StoredArticle
-from crawler.urls import is_http_url
+from crawler.ingest.items import Failure, FeedPolled, StoredArticle
+from crawler.ingest.urls import is_http_url
 
 # How a crawl ended (`crawl_runs.status`) and the exit code `newsdesk crawl` gives it.
 CRAWL_EXIT = {

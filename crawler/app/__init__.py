@@ -1,0 +1,1 @@
+"""The front ends: the Python API, configuration, the `newsdesk` command and `serve`."""

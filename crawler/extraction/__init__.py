@@ -1,0 +1,5 @@
+"""Extraction: HTML in, a clean article with its metadata (or the reason there is none) out.
+
+Pure: no Scrapy, no archive, no network. `extract.extract_article` is the entry point;
+`sanitise.sanitise_html` is the one piece the Datasette plugin uses.
+"""
