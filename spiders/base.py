@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import scrapy
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
@@ -59,17 +60,26 @@ class ArticleSpider(scrapy.Spider):
             url=response.url, body=response.body, encoding=response.encoding, entry=entry
         )
 
+    def max_size(self, request: scrapy.Request) -> int:
+        """The DOWNLOAD_MAXSIZE a request was downloaded under."""
+        return int(request.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE"))
+
     def article_failed(self, failure: TwistedFailure) -> Iterator[Failure]:
         request = failure.request  # type: ignore[attr-defined]
         entry = request.cb_kwargs.get("entry")
-        status, reason = describe_failure(failure)
+        status, reason = describe_failure(failure, max_size=self.max_size(request))
         self.logger.warning("%s: %s", request.url, reason)
         yield Failure(request.url, reason, status=status, feed_url=feed_url_of(entry))
 
 
-def describe_failure(failure: TwistedFailure) -> tuple[int | None, str]:
-    """An HTTP status (if any) and a reason a person can act on."""
+def describe_failure(failure: TwistedFailure, *, max_size: int) -> tuple[int | None, str]:
+    """An HTTP status (if any) and a reason a person can act on; `max_size` is the
+    DOWNLOAD_MAXSIZE the request was made under."""
     exc: Any = failure.value
+    if isinstance(exc, DownloadCancelledError) or (
+        isinstance(exc, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exc)
+    ):  # the body passed DOWNLOAD_MAXSIZE: announced, received, or once decompressed
+        return None, reasons.too_large(max_size)
     if isinstance(exc, HttpError):
         status = exc.response.status
         return status, reasons.http_status(status)

@@ -143,7 +143,7 @@ class FeedSpider(ArticleSpider):
     def feed_failed(self, failure: TwistedFailure) -> Iterator[FeedPolled]:
         request = failure.request  # type: ignore[attr-defined]
         self.feeds_pending.discard(request.meta.get(FEED_META))
-        _, reason = describe_failure(failure)
+        _, reason = describe_failure(failure, max_size=self.max_size(request))
         self.logger.warning("feed %s: %s", request.url, reason)
         yield FeedPolled(request.url, "failed", error=reason)
 

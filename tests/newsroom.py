@@ -10,6 +10,7 @@ import shutil
 import sys
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,6 +46,9 @@ class Newsroom(ThreadingHTTPServer):
         self.gate: threading.Event | None = None  # when set up, /news/ pages wait for it to open
         self.held: set[str] | None = None  # ... only these paths, when given
         self.overrides: dict[str, tuple[int, dict[str, str]]] = {}  # path: (status, headers)
+        # path: a function that writes the whole answer itself (hostile answers: no length,
+        # drips, hangs, changes between requests)
+        self.routes: dict[str, Callable[[NewsroomHandler], None]] = {}
         self.article_requested = threading.Condition()
         self.lock = threading.Lock()
         self.in_flight = 0
@@ -140,6 +144,10 @@ class NewsroomHandler(BaseHTTPRequestHandler):
                 threading.Event().wait(server.delay)  # a slow site, not a test waiting
             if server.gate is not None and (server.held is None or path in server.held):
                 server.gate.wait(60)
+        if path in server.routes:
+            with server.lock:
+                server.answers[(path, 0)] += 1
+            return server.routes[path](self)
         if path in server.overrides:
             status, headers = server.overrides[path]
             return self.answer(path, status, b"try later", "text/plain", headers)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 REPORTED_BY_NEWSDESK = (
     "scrapy.downloadermiddlewares.robotstxt",
     "scrapy.downloadermiddlewares.retry",
+    "scrapy.core.downloader.handlers.http11",  # DOWNLOAD_MAXSIZE passed: "too large"
 )
 
 

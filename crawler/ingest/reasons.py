@@ -19,6 +19,20 @@ def not_html(content_type: str) -> str:
     return f"not HTML: {content_type.split(';')[0].strip() or 'unknown type'}"
 
 
+def too_large(limit: int, setting: str = "DOWNLOAD_MAXSIZE") -> str:
+    """A page or feed bigger than newsdesk takes: the same words whether the size was announced
+    (Content-Length) or found while downloading or before extracting."""
+    return f"too large: more than {size(limit)} ({setting})"
+
+
+def size(count: int) -> str:
+    """A byte count as people read it: 10 MB, 500 KB, 900 bytes (1 MB = 1,048,576 bytes)."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} bytes"
+
+
 def unexpected(exc: BaseException) -> str:
     """Any other error, named, on one line."""
     return f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]

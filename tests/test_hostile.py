@@ -1,0 +1,71 @@
+"""The hostile web (issue 15): pages too large, answers that say "come back later", hanging
+downloads. Each case runs the real CLI in a subprocess against a local site on 127.0.0.1 and
+reads the real archive it wrote."""
+
+from __future__ import annotations
+
+import pytest
+from sqlite_utils import Database
+
+from crawler.ingest import reasons
+from tests.conftest import FAST, run_newsdesk
+from tests.newsroom import Newsroom, NewsroomHandler
+
+MAX_SIZE = 200_000  # DOWNLOAD_MAXSIZE for these tests, so that a page "too large" is small
+
+
+@pytest.fixture
+def site(tmp_path):
+    server = Newsroom.copy_of_site(tmp_path)
+    yield server
+    server.shutdown()
+
+
+def write_feed(site: Newsroom, name: str, paths: list[str]) -> str:
+    """An RSS feed listing these paths of the site; its URL."""
+    items = "".join(f"<item><title>{p}</title><link>{p}</link></item>\n" for p in paths)
+    (site.root / name).write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Hostile</title><link>/</link>\n{items}</channel></rss>\n"
+    )
+    return f"{site.url}/{name}"
+
+
+def failures(db) -> dict[str, str]:
+    return {r["url"].rsplit("/", 1)[-1]: r["reason"] for r in Database(db)["failures"].rows}
+
+
+def big_page(with_length: bool):
+    """A page of 300 KB of paragraphs, with or without a Content-Length header."""
+    body = (
+        b"<html><body><article>" + b"<p>Harbour news. </p>" * 15_000 + b"</article></body></html>"
+    )
+
+    def answer(handler: NewsroomHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        if with_length:
+            handler.send_header("Content-Length", str(len(body)))
+        else:
+            handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def test_a_page_over_the_size_cap_has_one_reason_with_or_without_content_length(site, tmp_path):
+    site.routes["/news/sized.html"] = big_page(with_length=True)
+    site.routes["/news/unsized.html"] = big_page(with_length=False)
+    feed = write_feed(site, "big.xml", ["news/sized.html", "news/unsized.html"])
+    db = tmp_path / "archive.db"
+    proc = run_newsdesk(
+        "crawl", "--feed", feed, "--db", str(db), *FAST, "-s", f"DOWNLOAD_MAXSIZE={MAX_SIZE}"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    expected = reasons.too_large(MAX_SIZE)
+    assert expected == "too large: more than 195 KB (DOWNLOAD_MAXSIZE)"
+    assert failures(db) == {"sized.html": expected, "unsized.html": expected}
+    warnings = [line for line in proc.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 2 and all(line.endswith(expected) for line in warnings), warnings
