@@ -17,6 +17,7 @@ import scrapy
 from scrapy import signals
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.ingest import reasons
 from crawler.ingest.feeds import FeedError, parse_feed
 from crawler.ingest.items import ENTRY_META, FEED_META, UNCHANGED_META, FeedEntry, FeedPolled
 from spiders.base import ArticleSpider, describe_failure
@@ -122,9 +123,10 @@ class FeedSpider(ArticleSpider):
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         try:
             feed = parse_feed(response.body, url=response.url, content_type=content_type)
-        except FeedError as exc:
-            self.logger.warning("feed %s: %s", response.url, exc)
-            yield FeedPolled(feed_url, "failed", error=str(exc))
+        except Exception as exc:  # FeedError, or any fault in reading it: this feed's failure
+            error = str(exc) if isinstance(exc, FeedError) else reasons.unexpected(exc)
+            self.logger.warning("feed %s: %s", response.url, error)
+            yield FeedPolled(feed_url, "failed", error=error)
             return
         if feed.warning:
             self.logger.warning("feed %s: %s", response.url, feed.warning)

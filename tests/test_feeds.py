@@ -76,3 +76,31 @@ def test_feedparser_corpus_never_crashes_and_keeps_links():
         entries += len(feed.entries)
         assert all(e.link.startswith("http") for e in feed.entries), path
     assert parsed > 250 and entries > 40
+
+
+@pytest.mark.parametrize(
+    ("name", "repaired", "link"),
+    [
+        ("lone-surrogate.xml", "character reference &#xD800; replaced", "news/ferry-strike.html"),
+        ("out-of-range.xml", "character reference &#x110000; replaced", "news/lighthouse.html"),
+        (
+            "doctype-backslash.xml",
+            "backslash in a DOCTYPE entity escaped",
+            "news/harbour-pontoon.html",
+        ),  # noqa: E501
+    ],
+)
+def test_feeds_that_make_feedparser_raise_are_repaired(name, repaired, link):
+    feed = parse("hostile/" + name)
+    assert [e.link for e in feed.entries] == [BASE + link]
+    assert feed.warning == f"malformed feed, 1 entries recovered: {repaired}"
+    assert "\ufffd" in (feed.title or "") or feed.title == "Filed under C:\\news\\harbour"
+
+
+def test_a_feed_that_cannot_be_repaired_is_one_line():
+    with pytest.raises(FeedError) as info:
+        parse("hostile/utf16-surrogate.xml", "application/rss+xml")
+    assert str(info.value) == (
+        "unreadable feed (UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800' "
+        "in position 0: surrogates not allowed)"
+    )

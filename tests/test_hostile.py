@@ -69,3 +69,37 @@ def test_a_page_over_the_size_cap_has_one_reason_with_or_without_content_length(
     assert failures(db) == {"sized.html": expected, "unsized.html": expected}
     warnings = [line for line in proc.stderr.splitlines() if "WARNING" in line]
     assert len(warnings) == 2 and all(line.endswith(expected) for line in warnings), warnings
+
+
+MALFORMED = ("lone-surrogate.xml", "out-of-range.xml", "doctype-backslash.xml")
+
+
+def test_feeds_that_make_feedparser_raise_are_recorded_and_the_crawl_goes_on(site, tmp_path):
+    db = tmp_path / "archive.db"
+    feeds = [f"{site.url}/hostile/{name}" for name in (*MALFORMED, "utf16-surrogate.xml")]
+    feed_args = [arg for url in feeds for arg in ("--feed", url)]
+    proc = run_newsdesk("crawl", *feed_args, "--db", str(db), *FAST)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    archive = Database(db)
+    polled = {r["url"].rsplit("/", 1)[-1]: r for r in archive["feeds"].rows}
+    assert {name: row["last_status"] for name, row in polled.items()} == {
+        "lone-surrogate.xml": "malformed",
+        "out-of-range.xml": "malformed",
+        "doctype-backslash.xml": "malformed",
+        "utf16-surrogate.xml": "failed",
+    }
+    assert all(row["last_polled"] for row in polled.values())
+    assert polled["utf16-surrogate.xml"]["last_error"].startswith(
+        "unreadable feed (UnicodeEncodeError: 'utf-8' codec can't encode character"
+    )
+    assert failures(db)["utf16-surrogate.xml"] == polled["utf16-surrogate.xml"]["last_error"]
+    titles = sorted(r["title"] for r in archive["articles"].rows)
+    assert titles == [
+        "Ferry crews vote to strike over winter rota",
+        "Lighthouse keeper retires after 40 years",
+        "Storm tears north pontoon from Kessel harbour",
+    ]
+    assert proc.stderr.splitlines()[-1].startswith(
+        "newsdesk crawl: 4 feeds polled (1 failed), 0 unchanged; articles: 3 new"
+    )

@@ -8,6 +8,8 @@ from __future__ import annotations
 import calendar
 import io
 import json
+import re
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +17,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from crawler.ingest import reasons
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.urls import is_http_url
 
@@ -35,15 +38,28 @@ class ParsedFeed:
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
-    """Parse a downloaded feed; raise `FeedError` when nothing usable is in it."""
+    """Parse a downloaded feed; raise `FeedError` when nothing usable is in it.
+
+    feedparser itself raises on some malformed feeds (a character reference to a lone surrogate
+    or past U+10FFFF, a backslash in a DOCTYPE's entity); those are read again once repaired
+    (`repair`), and a feed that still makes it raise is a `FeedError` naming the exception.
+    """
     if looks_like_json_feed(body, content_type):
         return parse_json_feed(body, url=url)
-    parsed = feedparser.parse(
-        io.BytesIO(body),
-        response_headers={"content-location": url, "content-type": content_type or "text/xml"},
-    )
+    repaired: list[str] = []
+    try:
+        parsed = _feedparser(body, url, content_type)
+    except Exception as exc:  # feedparser's own bugs: any exception, from any of its parsers
+        fixed, repaired = repair(body)
+        if not repaired:
+            raise FeedError(f"unreadable feed ({reasons.unexpected(exc)})") from exc
+        try:
+            parsed = _feedparser(fixed, url, content_type)
+        except Exception as again:
+            raise FeedError(f"unreadable feed ({reasons.unexpected(again)})") from again
     entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
-    problem = _one_line(parsed.get("bozo_exception")) if parsed.bozo else None
+    problems = [_one_line(parsed.get("bozo_exception"))] if parsed.bozo else []
+    problem = "; ".join(repaired + problems) or None
     if not parsed.get("version") and not entries:
         raise FeedError(f"not a feed ({problem or 'no RSS, Atom or JSON Feed found'})")
     feed = parsed.feed
@@ -53,6 +69,45 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
         entries=entries,
         warning=f"malformed feed, {len(entries)} entries recovered: {problem}" if problem else None,
     )
+
+
+def _feedparser(body: bytes, url: str, content_type: str) -> Any:
+    return feedparser.parse(
+        io.BytesIO(body),
+        response_headers={"content-location": url, "content-type": content_type or "text/xml"},
+    )
+
+
+# A numeric character reference, decimal or hexadecimal (the semicolon is optional in HTML).
+CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+# An entity declaration in a DOCTYPE: feedparser copies it into a regular expression's
+# replacement, where a backslash is an escape.
+ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>")
+
+
+def repair(body: bytes) -> tuple[bytes, list[str]]:
+    """The feed with what makes feedparser raise put right, and what was put right: character
+    references no XML or Python string may hold (surrogates, 0, past U+10FFFF) become U+FFFD,
+    and backslashes in entity declarations are escaped."""
+    done: list[str] = []
+
+    def char_ref(match: re.Match[bytes]) -> bytes:
+        hexa, decimal = match.groups()
+        digits = hexa or decimal
+        code = int(digits, 16 if hexa else 10) if len(digits) <= 8 else sys.maxunicode + 1
+        if code == 0 or 0xD800 <= code <= 0xDFFF or code > sys.maxunicode:
+            done.append(f"character reference {match[0].decode('ascii')} replaced")
+            return b"&#xFFFD;"
+        return match[0]
+
+    def entity(match: re.Match[bytes]) -> bytes:
+        if b"\\" not in match[0]:
+            return match[0]
+        done.append("backslash in a DOCTYPE entity escaped")
+        return match[0].replace(b"\\", b"\\\\")
+
+    body = ENTITY_DECL.sub(entity, CHAR_REF.sub(char_ref, body))
+    return body, list(dict.fromkeys(done))
 
 
 def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
@@ -112,7 +167,10 @@ def iso_from_struct(value: Any) -> str | None:
     """feedparser's `*_parsed` UTC time tuple as ISO 8601 with an offset."""
     if not value:
         return None
-    return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat()
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat()
+    except (OverflowError, ValueError, OSError):  # a year datetime cannot hold
+        return None
 
 
 # -- JSON Feed 1.x (https://jsonfeed.org/version/1.1) ----------------------------------------
