@@ -87,7 +87,7 @@ def test_feedparser_corpus_never_crashes_and_keeps_links():
             "doctype-backslash.xml",
             "backslash in a DOCTYPE entity escaped",
             "news/harbour-pontoon.html",
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_feeds_that_make_feedparser_raise_are_repaired(name, repaired, link):
