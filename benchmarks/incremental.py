@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.helpers import wait_for_articles  # noqa: E402
 from tests.newsroom import Newsroom  # noqa: E402
-from tests.test_incremental import wait_for_articles  # noqa: E402
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0"]
 TEST_FEEDS = ("rss.xml", "atom.xml", "feed.json", "malformed.xml")

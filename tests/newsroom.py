@@ -1,6 +1,10 @@
-"""A per-test news site over real HTTP: a copy of tests/site/ that a test may edit, served with
-ETag/If-None-Match and Last-Modified/If-Modified-Since, counting requests per path, and slow on
-demand (so a test can kill a crawl half-way)."""
+"""The test site over real HTTP on 127.0.0.1, the one server every test uses.
+
+`Newsroom.start(SITE)` serves tests/site/ as it is (the session's `site_url` fixture);
+`Newsroom.copy_of_site(tmp_path)` serves a copy a test may edit. Either way it answers with
+ETag/If-None-Match and Last-Modified/If-Modified-Since, counts requests per path, is slow on
+demand (so a test can kill a crawl half-way), and lets a test script answers: `overrides` (a
+status and headers for a path) and `routes` (a function that writes the whole answer)."""
 
 from __future__ import annotations
 
@@ -57,12 +61,18 @@ class Newsroom(ThreadingHTTPServer):
         self.url = f"http://{host}:{port}"
 
     @classmethod
-    def copy_of_site(cls, tmp_path: Path, **kwargs: bool) -> Newsroom:
-        root = tmp_path / "site"
-        shutil.copytree(SITE, root)
+    def start(cls, root: Path, **kwargs: bool) -> Newsroom:
+        """Serve `root` from a background thread; `shutdown()` stops it."""
         server = cls(root, **kwargs)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
+
+    @classmethod
+    def copy_of_site(cls, tmp_path: Path, **kwargs: bool) -> Newsroom:
+        """Serve a copy of tests/site/ that the test may edit."""
+        root = tmp_path / "site"
+        shutil.copytree(SITE, root)
+        return cls.start(root, **kwargs)
 
     def edit_one_story_and_publish_one(self) -> None:
         """The newsroom's day: the lighthouse story gets a paragraph (and the Atom feed a new

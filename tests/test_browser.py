@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
-from tests.test_serve import crawl_archive, free_port, start_server, stop_server
+from tests.helpers import crawl_archive, free_port, start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from sqlite_utils import Database
 
-from tests.conftest import FAST, run_newsdesk
+from tests.helpers import FAST, ROOT, run_newsdesk
 
 FEEDS = ("rss.xml", "atom.xml", "feed.json", "malformed.xml")
 
@@ -192,11 +194,6 @@ def test_feeds_add_list_remove_and_default_db(tmp_path):
 
 
 def test_scrapy_crawl_works_too(site_url, tmp_path):
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
     db_path = tmp_path / "archive.db"
     proc = subprocess.run(
         [

@@ -6,12 +6,8 @@ import gzip
 import socket
 import subprocess
 import sys
-import threading
-from collections import Counter
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from sqlite_utils import Database
@@ -19,7 +15,8 @@ from sqlite_utils import Database
 from crawler.app.config import plain_settings
 from crawler.app.direct import Downloader
 from crawler.ingest.items import ArticlePage, Failure
-from tests.conftest import FAST, ROOT, SITE, run_newsdesk
+from tests.helpers import FAST, ROOT, SITE, run_newsdesk
+from tests.newsroom import Newsroom, NewsroomHandler
 
 STORY = (SITE / "news" / "harbour-pontoon.html").read_bytes()
 # Pages the Scrapy crawl and the direct path must both store, or both refuse for the same reason.
@@ -85,64 +82,45 @@ def test_fetch_of_one_page_does_not_import_scrapy(site_url, tmp_path):
     assert proc.stdout.split() == ["0", "False", "False"], proc.stderr
 
 
-class Tricky(BaseHTTPRequestHandler):
+def tricky_site(root: Path) -> Newsroom:
     """Answers that a downloader must handle as Scrapy's middlewares do."""
+    root.mkdir()
+    (root / "rules.txt").write_text("User-agent: *\nDisallow: /private/\n")
+    site = Newsroom.start(root, validators=False)
+    site.overrides = {
+        "/robots.txt": (301, {"Location": "/rules.txt"}),  # followed, as Scrapy follows it
+        "/moved": (301, {"Location": "/story"}),
+        "/to-private": (302, {"Location": "/private/story"}),
+        "/loop": (302, {"Location": "/loop"}),
+        "/busy": (503, {"Retry-After": "120"}),
+    }
+    latin = "<html><head><meta charset='iso-8859-1'></head><p>Sæther</p></html>".encode("latin-1")
+    untyped = b"<!DOCTYPE html>" + STORY.split(b">", 1)[1]
 
-    asked: ClassVar[Counter[str]] = Counter()
+    def answer(body: bytes, kind: str | None, **headers: str) -> Callable[[NewsroomHandler], None]:
+        return lambda handler: handler.answer(handler.path, 200, body, kind, headers)
 
-    def do_GET(self) -> None:
-        self.asked[self.path] += 1
-        match self.path:
-            case "/robots.txt":  # followed, as Scrapy follows it
-                self.answer(301, b"", "text/html", Location="/rules.txt")
-            case "/rules.txt":
-                self.answer(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
-            case "/moved":
-                self.answer(301, b"", "text/html", Location="/story")
-            case "/to-private":
-                self.answer(302, b"", "text/html", Location="/private/story")
-            case "/loop":
-                self.answer(302, b"", "text/html", Location="/loop")
-            case "/story" | "/private/story":
-                self.answer(200, STORY, "text/html; charset=utf-8")
-            case "/gzipped":
-                self.answer(200, gzip.compress(STORY), "text/html", **{"Content-Encoding": "gzip"})
-            case "/untyped":
-                self.answer(200, b"<!DOCTYPE html>" + STORY.split(b">", 1)[1], "")
-            case "/latin-1":
-                page = "<html><head><meta charset='iso-8859-1'></head><p>Sæther</p></html>"
-                self.answer(200, page.encode("latin-1"), "text/html")
-            case "/flaky":
-                status = 503 if self.asked["/flaky"] == 1 else 200
-                self.answer(status, STORY, "text/html")
-            case "/busy":
-                self.answer(503, b"come back later", "text/plain", **{"Retry-After": "120"})
-            case "/huge":
-                self.answer(200, STORY * 100, "text/html")
-            case _:
-                self.answer(404, b"not here", "text/plain")
+    def flaky(handler: NewsroomHandler) -> None:
+        status = 503 if site.requests["/flaky"] == 1 else 200
+        handler.answer("/flaky", status, STORY, "text/html")
 
-    def answer(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
-        self.send_response(status)
-        if content_type:
-            self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    site.routes = {
+        "/story": answer(STORY, "text/html; charset=utf-8"),
+        "/private/story": answer(STORY, "text/html; charset=utf-8"),
+        "/huge": answer(STORY * 100, "text/html"),
+        "/gzipped": answer(gzip.compress(STORY), "text/html", **{"Content-Encoding": "gzip"}),
+        "/untyped": answer(untyped, None),
+        "/latin-1": answer(latin, "text/html"),
+        "/flaky": flaky,
+    }
+    return site
 
 
 @pytest.fixture
-def tricky() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Tricky)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    Tricky.asked = Counter()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+def tricky(tmp_path) -> Iterator[Newsroom]:
+    site = tricky_site(tmp_path / "tricky")
+    yield site
+    site.shutdown()
 
 
 @pytest.fixture
@@ -156,37 +134,39 @@ def downloader() -> Downloader:
 
 
 def test_redirects_are_followed_and_checked_against_robots_txt(tricky, downloader):
-    page = downloader.page(f"{tricky}/moved")
+    page = downloader.page(f"{tricky.url}/moved")
     assert isinstance(page, ArticlePage)
-    assert page.url == f"{tricky}/story"
+    assert page.url == f"{tricky.url}/story"
     assert page.body == STORY
-    assert downloader.page(f"{tricky}/to-private") == Failure(
-        f"{tricky}/private/story", "forbidden by robots.txt"
+    assert downloader.page(f"{tricky.url}/to-private") == Failure(
+        f"{tricky.url}/private/story", "forbidden by robots.txt"
     )
-    assert downloader.page(f"{tricky}/loop") == Failure(f"{tricky}/loop", "more than 20 redirects")
-    assert Tricky.asked["/robots.txt"] == 1
-    assert Tricky.asked["/private/story"] == 0
+    assert downloader.page(f"{tricky.url}/loop") == Failure(
+        f"{tricky.url}/loop", "more than 20 redirects"
+    )
+    assert tricky.requests["/robots.txt"] == 1
+    assert tricky.requests["/private/story"] == 0
 
 
 def test_bodies_are_decompressed_sniffed_and_decoded(tricky, downloader):
-    gzipped = downloader.page(f"{tricky}/gzipped")
+    gzipped = downloader.page(f"{tricky.url}/gzipped")
     assert isinstance(gzipped, ArticlePage) and gzipped.body == STORY
-    assert isinstance(downloader.page(f"{tricky}/untyped"), ArticlePage)
-    latin = downloader.page(f"{tricky}/latin-1")
+    assert isinstance(downloader.page(f"{tricky.url}/untyped"), ArticlePage)
+    latin = downloader.page(f"{tricky.url}/latin-1")
     assert isinstance(latin, ArticlePage)
     assert latin.body.decode(latin.encoding).endswith("<p>Sæther</p></html>")
 
 
 def test_retries_as_scrapy_does(tricky, downloader):
-    assert isinstance(downloader.page(f"{tricky}/flaky"), ArticlePage)
-    assert Tricky.asked["/flaky"] == 2
-    busy = downloader.page(f"{tricky}/busy")
-    assert busy == Failure(f"{tricky}/busy", "HTTP 503", status=503)
-    assert Tricky.asked["/busy"] == 1  # Retry-After: not now
+    assert isinstance(downloader.page(f"{tricky.url}/flaky"), ArticlePage)
+    assert tricky.requests["/flaky"] == 2
+    busy = downloader.page(f"{tricky.url}/busy")
+    assert busy == Failure(f"{tricky.url}/busy", "HTTP 503", status=503)
+    assert tricky.requests["/busy"] == 1  # Retry-After: not now
 
 
 def test_limits_and_unreachable_sites_give_one_line_reasons(tricky, downloader):
-    huge = downloader.page(f"{tricky}/huge")
+    huge = downloader.page(f"{tricky.url}/huge")
     assert isinstance(huge, Failure)
     assert huge.reason == f"larger than DOWNLOAD_MAXSIZE ({len(STORY) * 10} bytes)"
     with socket.socket() as probe:  # a port nobody listens on once it is closed

@@ -15,7 +15,7 @@ from crawler.extraction import boilerplate, splitbody
 from crawler.extraction.bylines import parse_byline, people
 from crawler.extraction.dates import iso_datetime
 from crawler.extraction.extract import ExtractionFailed, extract_article
-from tests.conftest import ROOT, SHARED_DATA
+from tests.helpers import ROOT, SHARED_DATA
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = sorted(path.stem for path in GOLDEN.glob("*.html"))

@@ -13,7 +13,7 @@ import threading
 
 from sqlite_utils import Database
 
-from tests.conftest import FAST, ROOT
+from tests.helpers import FAST, ROOT
 from tests.newsroom import Newsroom
 from tests.probes import SchedulerPeak, with_probe
 

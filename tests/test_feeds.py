@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.ingest.feeds import FeedError, parse_feed
-from tests.conftest import SITE, shared_data
+from tests.helpers import SITE, shared_data
 
 BASE = "http://127.0.0.1:9/"
 

@@ -3,32 +3,23 @@ every request, and a real SQLite archive."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime
 
 import psutil
 import pytest
 from sqlite_utils import Database
 
-from tests.conftest import FAST, ROOT, run_newsdesk
+from tests.helpers import FAST, ROOT, run_newsdesk, wait_for_articles
 from tests.newsroom import Newsroom
 
 FEEDS = ("rss.xml", "atom.xml", "feed.json", "malformed.xml")
 STORIES = ("harbour-pontoon", "ferry-strike", "lighthouse")
-
-
-@pytest.fixture
-def site(tmp_path):
-    server = Newsroom.copy_of_site(tmp_path)
-    yield server
-    server.shutdown()
 
 
 def crawl(db, *args, feeds=()):
@@ -189,18 +180,6 @@ def test_two_crawls_of_one_archive_never_overlap(site, tmp_path):
     runs = list(Database(db).query("SELECT * FROM crawl_runs ORDER BY id"))
     assert [r["status"] for r in runs] == ["finished", "finished"]
     assert runs[1]["started"] >= runs[0]["finished"]
-
-
-def wait_for_articles(db, count, timeout=60):
-    """Poll the archive until it holds `count` articles (written by another process)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(sqlite3.OperationalError):  # not created yet
-            stored = [r[0] for r in sqlite3.connect(db).execute("SELECT url FROM articles")]
-            if len(stored) >= count:
-                return stored
-        threading.Event().wait(0.1)
-    raise AssertionError(f"{db}: fewer than {count} articles after {timeout} s")
 
 
 def test_a_crawl_killed_half_way_is_completed_by_the_next(site, tmp_path):

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,49 +19,17 @@ from sqlite_utils import Database
 
 from crawler.app.serve import METADATA, build_datasette
 from storage import Archive
-from tests.conftest import FAST, ROOT, run_newsdesk
+from tests.helpers import (
+    FAST,
+    SERVE_FEEDS,
+    crawl_archive,
+    free_port,
+    run_newsdesk,
+    start_server,
+    stop_server,
+)
 
-FEEDS = ("rss.xml", "atom.xml", "feed.json", "malformed.xml", "readers.xml")
 HOSTILE = ("<script", "onerror", "javascript:", "__pwned")
-
-
-def crawl_archive(site_url: str, db_path: Path) -> Path:
-    """Crawl every test feed into `db_path` with the real CLI."""
-    feeds = [arg for name in FEEDS for arg in ("--feed", f"{site_url}/{name}")]
-    proc = run_newsdesk("crawl", *feeds, "--db", str(db_path), *FAST)
-    assert proc.returncode == 0, proc.stderr
-    return db_path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(db_path: Path, port: int) -> subprocess.Popen[str]:
-    """`newsdesk serve` in a subprocess, returned once it answers."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler", "serve", "--db", str(db_path), "--port", str(port)],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
-            return proc
-        except OSError:
-            assert proc.poll() is None, proc.communicate()[1]
-            time.sleep(0.2)
-    proc.terminate()
-    raise AssertionError(f"newsdesk serve did not answer on port {port}: {proc.communicate()[1]}")
-
-
-def stop_server(proc: subprocess.Popen[str]) -> str:
-    proc.terminate()
-    return proc.communicate(timeout=30)[1]
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +261,7 @@ def test_serving_while_crawling_never_locks(site_url, tmp_path):
     reader = threading.Thread(target=read_while_crawling)
     reader.start()
     try:
-        feeds = [arg for name in FEEDS for arg in ("--feed", f"{site_url}/{name}")]
+        feeds = [arg for name in SERVE_FEEDS for arg in ("--feed", f"{site_url}/{name}")]
         crawl = run_newsdesk("crawl", *feeds, "--db", str(db_path), *FAST)
     finally:
         crawling.clear()

@@ -9,38 +9,16 @@ import sys
 import pytest
 from sqlite_utils import Database
 
-from storage import Archive, ArticleRow, StorageError
-
-
-def row(**changes: object) -> ArticleRow:
-    base: ArticleRow = {
-        "url": "https://ledger.example/news/pontoon?utm_source=rss",
-        "canonical_url": "https://ledger.example/news/pontoon",
-        "title": "Storm tears north pontoon",
-        "authors": ["Mara Lindqvist"],
-        "published": "2026-11-20T07:30:00+01:00",
-        "modified": None,
-        "sitename": "Ledger",
-        "language": "en",
-        "description": None,
-        "tags": ["Weather"],
-        "image": None,
-        "text": "Overnight gales tore the north pontoon from its moorings.",
-        "html": "<p>x</p>",
-        "word_count": 9,
-        "feed_url": "https://ledger.example/rss.xml",
-        "fetched_at": "2026-11-20T10:00:00+00:00",
-        "content_hash": "a",
-    }
-    return {**base, **changes}  # type: ignore[typeddict-item]
+from storage import Archive, StorageError
+from tests.helpers import article_row
 
 
 def test_upsert_keeps_first_seen_and_updates_the_rest(tmp_path):
     path = tmp_path / "archive.db"
     archive = Archive(path)
-    archive.upsert_articles([row()])
+    archive.upsert_articles([article_row()])
     archive.upsert_articles(
-        [row(title="Storm rips pontoon loose", fetched_at="2026-11-21T10:00:00+00:00")]
+        [article_row(title="Storm rips pontoon loose", fetched_at="2026-11-21T10:00:00+00:00")]
     )
     [stored] = Database(path)["articles"].rows
     assert stored["first_seen"] == "2026-11-20T10:00:00+00:00"
@@ -51,9 +29,9 @@ def test_upsert_keeps_first_seen_and_updates_the_rest(tmp_path):
 
 def test_full_text_search_follows_updates(tmp_path):
     archive = Archive(tmp_path / "archive.db")
-    archive.upsert_articles([row()])
+    archive.upsert_articles([article_row()])
     assert [r["title"] for r in archive.search("pontoon")] == ["Storm tears north pontoon"]
-    archive.upsert_articles([row(text="Harbour repairs begin", title="Repairs")])
+    archive.upsert_articles([article_row(text="Harbour repairs begin", title="Repairs")])
     assert archive.search("moorings") == []
     assert [r["title"] for r in archive.search("harbour")] == ["Repairs"]
 
@@ -70,11 +48,11 @@ def test_archive_is_wal_and_migrations_are_idempotent(tmp_path):
 
 def test_failure_is_recorded_and_cleared_when_the_article_arrives(tmp_path):
     archive = Archive(tmp_path / "archive.db")
-    archive.record_failure(row()["url"], "HTTP 503", status=503)
-    archive.record_failure(row()["url"], "HTTP 503", status=503)
+    archive.record_failure(article_row()["url"], "HTTP 503", status=503)
+    archive.record_failure(article_row()["url"], "HTTP 503", status=503)
     [failure] = archive.failures()
     assert (failure["reason"], failure["status"], failure["attempts"]) == ("HTTP 503", 503, 2)
-    archive.upsert_articles([row()])
+    archive.upsert_articles([article_row()])
     assert archive.failures() == []
 
 

@@ -20,7 +20,7 @@ from crawler.extraction.extract import ExtractionFailed
 from crawler.ingest.items import ArticlePage
 from crawler.ingest.pipeline import ArchivePipeline
 from crawler.ingest.workers import ExtractionPool
-from tests.conftest import FAST, SITE, run_newsdesk, shared_data
+from tests.helpers import FAST, SITE, run_newsdesk, shared_data
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 ARTICLES = 60
