@@ -117,20 +117,27 @@ class FeedSpider(ArticleSpider):
             self.feeds_pending.discard(feed_url)
 
     def read_feed(self, response: Response, feed_url: str) -> Iterator[FeedPolled]:
+        polled, entries = self.poll_feed(response, feed_url)
+        yield polled
+        for entry in entries:
+            self.hold(entry, listed=True)
+
+    def poll_feed(self, response: Response, feed_url: str) -> tuple[FeedPolled, list[FeedEntry]]:
+        """A feed's poll record and the entries it lists (none when unchanged or unreadable)."""
         if response.status == 304 or response.meta.get(UNCHANGED_META):
-            yield FeedPolled(feed_url, "unchanged")
-            return
+            return FeedPolled(feed_url, "unchanged"), []
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         try:
             feed = parse_feed(response.body, url=response.url, content_type=content_type)
         except Exception as exc:  # FeedError, or any fault in reading it: this feed's failure
             error = str(exc) if isinstance(exc, FeedError) else reasons.unexpected(exc)
             self.logger.warning("feed %s: %s", response.url, error)
-            yield FeedPolled(feed_url, "failed", error=error)
-            return
+            return FeedPolled(feed_url, "failed", error=error), []
         if feed.warning:
             self.logger.warning("feed %s: %s", response.url, feed.warning)
-        yield FeedPolled(
+        for entry in feed.entries:
+            entry.feed_url = feed_url  # the feed as the user named it, before any redirect
+        polled = FeedPolled(
             feed_url,
             "malformed" if feed.warning else "ok",
             error=feed.warning,
@@ -138,9 +145,7 @@ class FeedSpider(ArticleSpider):
             site_url=feed.site_url,
             entries=len(feed.entries),
         )
-        for entry in feed.entries:
-            entry.feed_url = feed_url  # the feed as the user named it, before any redirect
-            self.hold(entry, listed=True)
+        return polled, feed.entries
 
     def feed_failed(self, failure: TwistedFailure) -> Iterator[FeedPolled]:
         request = failure.request  # type: ignore[attr-defined]

@@ -11,10 +11,8 @@ so the next run reads those feeds again and fetches whatever was missed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Request, signals
@@ -28,16 +26,14 @@ from crawler.ingest.items import (
     FeedEntry,
     FeedPolled,
 )
-from crawler.ingest.urls import normalize_url
-from crawler.policy.plan import Config
-from crawler.policy.schedule import (
-    failure_delay,
-    failure_retry_due,
-    iso,
-    next_interval,
-    parse_time,
-    retry_after,
+from crawler.policy.feedstate import (
+    FeedPoll,
+    conditional_headers,
+    feed_states,
+    known_entry,
+    read_answer,
 )
+from crawler.policy.plan import Config
 from storage import Archive
 
 if TYPE_CHECKING:
@@ -48,19 +44,6 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class FeedPoll:
-    """What this run learned about one feed."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-    body_hash: str | None = None
-    unchanged: bool = False
-    failed: bool = False
-    retry_after: int | None = None
-    new_entries: int = 0
 
 
 class Incremental:
@@ -89,30 +72,21 @@ class Incremental:
     def feed_headers(self, feed_url: str) -> dict[str, str]:
         """Conditional-request headers for a feed we have read before."""
         assert self.archive is not None
-        row = self.archive.feed(feed_url) or {}
-        headers = {"If-None-Match": row.get("etag"), "If-Modified-Since": row.get("last_modified")}
-        return {name: value for name, value in headers.items() if value}
+        return conditional_headers(self.archive.feed(feed_url) or {})
 
     def feed_answered(self, feed_url: str, response: Response) -> bool:
         """Note a feed's answer; True when it holds nothing new (304, or the same body)."""
         assert self.archive is not None
         poll = self.polls.setdefault(feed_url, FeedPoll())
-        header = response.headers.get("Retry-After")
-        poll.retry_after = retry_after(
-            header.decode("latin-1") if header else None, now=datetime.now(UTC)
+        known = (self.archive.feed(feed_url) or {}).get("body_hash")
+        return read_answer(
+            poll,
+            status=response.status,
+            headers=answer_headers(response),
+            body=response.body,
+            known_hash=known,
+            now=datetime.now(UTC),
         )
-        if response.status == 304:
-            poll.unchanged = True
-            return True
-        if response.status != 200:
-            return False
-        etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
-        poll.etag = etag.decode("latin-1") if etag else None
-        poll.last_modified = modified.decode("latin-1") if modified else None
-        poll.body_hash = hashlib.sha256(response.body).hexdigest()
-        row = self.archive.feed(feed_url) or {}
-        poll.unchanged = poll.body_hash == row.get("body_hash")
-        return poll.unchanged
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, FeedPolled) and item.status == "failed":
@@ -120,31 +94,15 @@ class Incremental:
 
     # -- entries ----------------------------------------------------------------------------
     def known_entry(self, entry: FeedEntry) -> EntrySeen | None:
-        """An `EntrySeen` when the entry's article need not be fetched now, else None.
-
-        Fetched: entries not archived under any of their URLs or GUID (unless their URL failed
-        recently), and archived ones the feed says were modified since our last fetch.
-        """
+        """An `EntrySeen` when the entry's article need not be fetched now, else None (see
+        `crawler.policy.feedstate.known_entry`)."""
         assert self.archive is not None
-        now = datetime.now(UTC)
-        found = self.archive.find_article(
-            [normalize_url(entry.link)], guid=entry.guid, feed_url=entry.feed_url
-        )
-        if found is None:
-            failure = self.archive.failure([entry.link, normalize_url(entry.link)])
-            if failure and not failure_retry_due(
-                failure["failed_at"], failure["attempts"], now=now
-            ):
-                logger.debug("%s: failed recently (%s), not fetched", entry.link, failure["reason"])
-                return EntrySeen(entry, None)
+        seen, why = known_entry(self.archive, entry, revisits=self.revisits, now=datetime.now(UTC))
+        if why == "new":
             self.polls.setdefault(entry.feed_url, FeedPoll()).new_entries += 1
-            return None
-        modified = entry.modified and parse_time(entry.modified) > parse_time(found["fetched_at"])
-        if modified and found["url"] not in self.revisits:
+        elif why == "modified":
             self.inc("entries_modified")
-            return None
-        logger.debug("%s: archived as article %d, not fetched", entry.link, found["id"])
-        return EntrySeen(entry, found["id"])
+        return seen
 
     def inc(self, event: str) -> None:
         assert self.crawler.stats is not None
@@ -156,40 +114,29 @@ class Incremental:
         failure backoff after a stopped one."""
         if self.archive is None:
             return
-        now = datetime.now(UTC)
-        bounds = self.config.poll_bounds
-        states: dict[str, dict[str, Any]] = {}
-        for url, poll in self.polls.items():
-            row = self.archive.feed(url)
-            if row is None:
-                continue
-            if poll.failed:
-                failures = (row["consecutive_failures"] or 0) + 1
-                delay = max(failure_delay(failures, bounds=bounds), poll.retry_after or 0)
-                states[url] = {"consecutive_failures": failures, "next_poll": in_(now, delay)}
-            elif reason == "finished":
-                interval = next_interval(
-                    row["poll_interval"], new_entries=poll.new_entries, bounds=bounds
-                )
-                delay = max(interval, poll.retry_after or 0)
-                states[url] = {
-                    "consecutive_failures": 0,
-                    "poll_interval": interval,
-                    "next_poll": in_(now, delay),
-                }
-                if poll.body_hash is not None:  # a full answer (a 304 keeps the old validators)
-                    states[url] |= {
-                        "etag": poll.etag,
-                        "last_modified": poll.last_modified,
-                        "body_hash": poll.body_hash,
-                    }
+        states = feed_states(
+            self.archive,
+            self.polls,
+            finished=reason == "finished",
+            bounds=self.config.poll_bounds,
+            now=datetime.now(UTC),
+        )
         self.archive.update_feeds(states)
         self.archive.close()
         logger.info("poll state of %d feeds written (%s run)", len(states), reason)
 
 
-def in_(now: datetime, seconds: float) -> str:
-    return iso(now + timedelta(seconds=seconds))
+def answer_headers(response: Response) -> dict[str, str | None]:
+    """The headers of an answer that say how fresh it is and when to come back."""
+    values = {name: response.headers.get(name) for name in ("ETag", "Last-Modified", "Retry-After")}
+    return {name: value.decode("latin-1") if value else None for name, value in values.items()}
+
+
+def obey_retry_after(request: Request, response: Response) -> None:
+    """A 429 or 503 that says when to come back (`Retry-After`) is not retried in this run
+    (RetryMiddleware, at 550, sees the answer after the middlewares that call this)."""
+    if response.status in (429, 503) and response.headers.get("Retry-After"):
+        request.meta["dont_retry"] = True
 
 
 def incremental_of(crawler: Crawler) -> Incremental | None:
@@ -220,8 +167,7 @@ class ConditionalFeedMiddleware(IncrementalComponent):
                 request.headers.setdefault(name, value)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if response.status in (429, 503) and response.headers.get("Retry-After"):
-            request.meta["dont_retry"] = True  # RetryMiddleware (550) sees the answer after us
+        obey_retry_after(request, response)
         state = incremental_of(self.crawler)
         feed_url = request.meta.get(FEED_META)
         if state is not None and feed_url and state.feed_answered(feed_url, response):

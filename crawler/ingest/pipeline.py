@@ -81,9 +81,15 @@ class ArchivePipeline:
             self.archive.close()
 
     async def process_item(self, item: Any) -> Any:
-        assert self.archive is not None
         if isinstance(item, ArticlePage):
             return await self.store_article(item)
+        return self.record(item)
+
+    def record(self, item: Any) -> Any:
+        """Store what a crawl learned other than a page to extract: a failure, an entry already
+        archived, a feed's poll. A cluster's ingester (crawler/scaleout/ingester.py) calls this
+        and `add_row` with what its workers sent."""
+        assert self.archive is not None
         if isinstance(item, Failure):
             return self.store_failure(item)
         if isinstance(item, EntrySeen):
@@ -116,24 +122,19 @@ class ArchivePipeline:
 
     async def store_article(self, page: ArticlePage) -> Any:
         assert self.archive is not None
-        try:
-            row = await self.pool.extract(page)
-        except ExtractionFailed as exc:
-            logger.warning("%s: %s", page.url, exc)
-            return self.store_failure(
-                Failure(
-                    page.url,
-                    str(exc),
-                    status=200,
-                    feed_url=feed_url_of(page.entry),
-                )
-            )
+        row = await extract_row(self.pool, page)
+        if isinstance(row, Failure):
+            return self.store_failure(row)
+        self.add_row(row)
+        if self.batch and self.flush_timer is None:
+            self.flush_timer = asyncio.get_running_loop().call_later(BATCH_SECONDS, self.flush)
+        return StoredArticle(url=row["url"], canonical_url=row["canonical_url"])
+
+    def add_row(self, row: ArticleRow) -> None:
+        """Queue an extracted article for the next write; write the batch once it is full."""
         self.batch.append(row)
         if len(self.batch) >= BATCH_ROWS:
             self.flush()
-        elif self.flush_timer is None:
-            self.flush_timer = asyncio.get_running_loop().call_later(BATCH_SECONDS, self.flush)
-        return StoredArticle(url=row["url"], canonical_url=row["canonical_url"])
 
     def flush(self) -> None:
         """Write the open batch of articles in one transaction."""
@@ -164,3 +165,12 @@ class ArchivePipeline:
 
     def set_stat(self, name: str, value: int) -> None:
         self.stats.set_value(f"newsdesk/{name}", value)
+
+
+async def extract_row(pool: ExtractionPool, page: ArticlePage) -> ArticleRow | Failure:
+    """The archive row of a page, or the `Failure` that says why it holds no article."""
+    try:
+        return await pool.extract(page)
+    except ExtractionFailed as exc:
+        logger.warning("%s: %s", page.url, exc)
+        return Failure(page.url, str(exc), status=200, feed_url=feed_url_of(page.entry))
