@@ -13,6 +13,9 @@ from typing import Any, NotRequired, TypedDict
 from sqlite_utils import Database
 
 from storage.diff import word_changes
+from storage.queries import ARTICLE_JSON as JSON_COLUMNS
+from storage.queries import ArchiveQueries
+from storage.queries import decode_article as decode
 from storage.schema import migrations
 
 BUSY_TIMEOUT_MS = 30_000
@@ -47,7 +50,6 @@ class ArticleRow(TypedDict):
     aliases: NotRequired[list[tuple[str, str]]]
 
 
-JSON_COLUMNS = ("authors", "tags", "metadata_source")
 # Columns a re-fetch may change; `first_seen` is written once, on insert.
 UPDATABLE = (
     "url", "title", "authors", "published", "modified", "sitename", "language", "description",
@@ -92,8 +94,9 @@ def open_database(path: str | Path) -> Database:
     return Database(conn)
 
 
-class Archive:
-    """A newsdesk archive: articles, feeds and failures in one SQLite file."""
+class Archive(ArchiveQueries):
+    """A newsdesk archive: articles, feeds and failures in one SQLite file (its read-only
+    questions are in storage/queries.py)."""
 
     def __init__(self, db: Database | str | Path) -> None:
         self.db = db if isinstance(db, Database) else open_database(db)
@@ -427,11 +430,3 @@ class Archive:
     def runs(self) -> list[dict[str, Any]]:
         """Crawl runs, newest first."""
         return list(self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC"))
-
-
-def decode(row: dict[str, Any]) -> dict[str, Any]:
-    """Turn the JSON columns of an `articles` row back into Python values."""
-    for key in JSON_COLUMNS:
-        if isinstance(row.get(key), str):
-            row[key] = json.loads(row[key])
-    return row

@@ -237,6 +237,12 @@ def fetch_urls(settings: PlainSettings, urls: list[str]) -> RunResult:
         downloads.shutdown(cancel_futures=True)
 
 
+def store_saved(settings: PlainSettings, url: str, body: bytes) -> RunResult:
+    """Extract and store a page saved earlier (`fetch --html FILE --url URL`): no download."""
+    check_urls([url])
+    return store(settings, [ArticlePage(url=url, body=body, encoding=page_encoding("", body))])
+
+
 def store(settings: PlainSettings, pages: Iterable[ArticlePage | Failure]) -> RunResult:
     """Take `pages` the crawl's way into the archive."""
     from crawler.ingest.pipeline import (

@@ -5,17 +5,18 @@ from __future__ import annotations
 import click
 
 from crawler import __version__
+from crawler.app.cli import archive
 from crawler.app.cli.crawl import crawl, show_settings
 from crawler.app.cli.feeds import feeds
 from crawler.app.cli.fetch import fetch
 from crawler.app.cli.serve import serve_archive
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsdesk")
 def cli() -> None:
     """newsdesk: news feeds in, clean articles in a SQLite archive out."""
 
 
-for command in (crawl, fetch, feeds, show_settings, serve_archive):
+for command in (crawl, fetch, feeds, show_settings, serve_archive, *archive.COMMANDS):
     cli.add_command(command)
