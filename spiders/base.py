@@ -5,21 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import scrapy
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-)
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import (
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
 
 from crawler.ingest import reasons
 from crawler.ingest.items import ArticlePage, Failure, feed_url_of
@@ -83,12 +71,10 @@ def describe_failure(failure: TwistedFailure, *, max_size: int) -> tuple[int | N
     if isinstance(exc, HttpError):
         status = exc.response.status
         return status, reasons.http_status(status)
+    if isinstance(exc, IgnoreRequest) and (
+        str(exc).startswith(reasons.ROBOTS_UNREACHABLE) or str(exc) in reasons.UNREACHABLE
+    ):  # robots.txt could not be read: crawler/components/robots.py words it
+        return None, str(exc)
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
         return None, reasons.ROBOTS_FORBIDDEN
-    if isinstance(exc, CannotResolveHostError | DNSLookupError):
-        return None, reasons.HOST_NOT_FOUND
-    if isinstance(exc, DownloadConnectionRefusedError | ConnectionRefusedError):
-        return None, reasons.CONNECTION_REFUSED
-    if isinstance(exc, DownloadTimeoutError | TimeoutError | TCPTimedOutError):
-        return None, reasons.TIMED_OUT
-    return None, reasons.unexpected(exc)
+    return None, reasons.download_error(exc)

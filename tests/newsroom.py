@@ -103,6 +103,18 @@ class Newsroom(ThreadingHTTPServer):
             )
         )
 
+    def publish_feed(self, name: str, links: list[str]) -> str:
+        """An RSS feed at `name` listing these links (relative to the site, or absolute); its
+        URL."""
+        items = "".join(
+            f"<item><title>{link}</title><link>{link}</link></item>\n" for link in links
+        )
+        (self.root / name).write_text(
+            '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+            f"<title>Feed {name}</title><link>/</link>\n{items}</channel></rss>\n"
+        )
+        return f"{self.url}/{name}"
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a killed crawler hung up
             super().handle_error(request, client_address)

@@ -21,16 +21,6 @@ def site(tmp_path):
     server.shutdown()
 
 
-def write_feed(site: Newsroom, name: str, paths: list[str]) -> str:
-    """An RSS feed listing these paths of the site; its URL."""
-    items = "".join(f"<item><title>{p}</title><link>{p}</link></item>\n" for p in paths)
-    (site.root / name).write_text(
-        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-        f"<title>Hostile</title><link>/</link>\n{items}</channel></rss>\n"
-    )
-    return f"{site.url}/{name}"
-
-
 def failures(db) -> dict[str, str]:
     return {r["url"].rsplit("/", 1)[-1]: r["reason"] for r in Database(db)["failures"].rows}
 
@@ -57,7 +47,7 @@ def big_page(with_length: bool):
 def test_a_page_over_the_size_cap_has_one_reason_with_or_without_content_length(site, tmp_path):
     site.routes["/news/sized.html"] = big_page(with_length=True)
     site.routes["/news/unsized.html"] = big_page(with_length=False)
-    feed = write_feed(site, "big.xml", ["news/sized.html", "news/unsized.html"])
+    feed = site.publish_feed("big.xml", ["news/sized.html", "news/unsized.html"])
     db = tmp_path / "archive.db"
     proc = run_newsdesk(
         "crawl", "--feed", feed, "--db", str(db), *FAST, "-s", f"DOWNLOAD_MAXSIZE={MAX_SIZE}"

@@ -35,6 +35,8 @@ NEWSDESK_REVISION_CHECKS = "1h,6h,24h,72h"
 # NEWSDESK_CONTACT_URL rebuilds it (crawler/app/config.py) unless USER_AGENT itself is set.
 USER_AGENT = f"newsdesk/{__version__} (+{NEWSDESK_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
+# How long a site's robots.txt is kept before it is read again (RFC 9309: at most a day).
+NEWSDESK_ROBOTS_MAX_AGE = "24h"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Items are processed this many at a time per response; an article page yields one, and Scrapy

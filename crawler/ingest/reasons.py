@@ -8,6 +8,18 @@ HOST_NOT_FOUND = "unreachable: host name not found"
 CONNECTION_REFUSED = "unreachable: connection refused"
 TIMED_OUT = "unreachable: timed out"
 UNREACHABLE = (HOST_NOT_FOUND, CONNECTION_REFUSED, TIMED_OUT)
+ROBOTS_UNREACHABLE = "robots.txt unreachable"
+# Download errors by class name (Scrapy's, Twisted's, the standard library's), so that every
+# downloader words them alike without this module importing any of them.
+BY_EXCEPTION = {
+    "CannotResolveHostError": HOST_NOT_FOUND,
+    "DNSLookupError": HOST_NOT_FOUND,
+    "DownloadConnectionRefusedError": CONNECTION_REFUSED,
+    "ConnectionRefusedError": CONNECTION_REFUSED,
+    "DownloadTimeoutError": TIMED_OUT,
+    "TimeoutError": TIMED_OUT,
+    "TCPTimedOutError": TIMED_OUT,
+}
 
 
 def http_status(status: int) -> str:
@@ -38,7 +50,26 @@ def unexpected(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
 
 
+def download_error(exc: BaseException) -> str:
+    """A download that got no answer: unreachable (and why), or the error named."""
+    for cls in type(exc).__mro__:
+        if cls.__name__ in BY_EXCEPTION:
+            return BY_EXCEPTION[cls.__name__]
+    return unexpected(exc)
+
+
+def robots_unreachable(why: str) -> str:
+    """RFC 9309: a robots.txt that answers 5xx (or 429), or not at all, disallows the site."""
+    return f"{ROBOTS_UNREACHABLE} ({why.removeprefix('unreachable: ')}): host treated as disallowed"
+
+
 def transient(status: int | None, reason: str) -> bool:
     """Whether a failure may go away by itself: the site was unreachable, overloaded or
-    limiting us (not a 404, a PDF, a page without an article or a robots.txt ban)."""
-    return reason in UNREACHABLE or status == 429 or (status or 0) >= 500
+    limiting us, or its robots.txt was (not a 404, a PDF, a page without an article or a
+    robots.txt ban)."""
+    return (
+        reason in UNREACHABLE
+        or reason.startswith(ROBOTS_UNREACHABLE)
+        or status == 429
+        or (status or 0) >= 500
+    )
