@@ -20,7 +20,9 @@ from scrapy.utils.httpobj import urlparse_cached
 from crawler.ingest import reasons
 from crawler.ingest.feeds import FeedError, parse_feed
 from crawler.ingest.items import ENTRY_META, FEED_META, UNCHANGED_META, FeedEntry, FeedPolled
+from crawler.ingest.sources import looks_like_sitemap, normalize_feed_url
 from spiders.base import ArticleSpider, describe_failure
+from spiders.sitemap_reader import IndexRead, SitemapReader
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -29,7 +31,9 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure as TwistedFailure
 
 
-class FeedSpider(ArticleSpider):
+class FeedSpider(SitemapReader, ArticleSpider):
+    """Reads feeds and sitemaps (spiders/sitemap_reader.py), then their articles."""
+
     name = "feeds"
 
     def __init__(
@@ -49,6 +53,7 @@ class FeedSpider(ArticleSpider):
         # listed it in this run (to be checked against the archive) or it is due a revisit.
         self.waiting: dict[str, deque[tuple[FeedEntry, bool]]] = {}
         self.feeds_pending = set(self.feeds)  # feeds not answered yet, which may bring entries
+        self.indexes: dict[str, IndexRead] = {}  # sitemap indexes whose sitemaps are being read
         for entry in self.revisits:
             self.hold(entry, listed=False)
 
@@ -109,14 +114,20 @@ class FeedSpider(ArticleSpider):
         request.meta[ENTRY_META] = True
         return request
 
-    def parse_feed(self, response: Response, feed_url: str) -> Iterator[FeedPolled]:
+    def parse_feed(
+        self, response: Response, feed_url: str
+    ) -> Iterator[FeedPolled | scrapy.Request]:
         """Yield the feed's poll record; its entries wait for `start()` to request them."""
         try:
             yield from self.read_feed(response, feed_url)
         finally:  # however reading it ended, this feed brings no more entries
             self.feeds_pending.discard(feed_url)
 
-    def read_feed(self, response: Response, feed_url: str) -> Iterator[FeedPolled]:
+    def read_feed(self, response: Response, feed_url: str) -> Iterator[FeedPolled | scrapy.Request]:
+        unchanged = response.status == 304 or response.meta.get(UNCHANGED_META)
+        if not unchanged and looks_like_sitemap(response.body):
+            yield from self.read_sitemap(response, feed_url, moved_permanently(response))
+            return
         polled, entries = self.poll_feed(response, feed_url)
         yield polled
         for entry in entries:
@@ -126,17 +137,19 @@ class FeedSpider(ArticleSpider):
         """A feed's poll record and the entries it lists (none when unchanged or unreadable)."""
         if response.status == 304 or response.meta.get(UNCHANGED_META):
             return FeedPolled(feed_url, "unchanged"), []
+        moved_to = moved_permanently(response)
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         try:
             feed = parse_feed(response.body, url=response.url, content_type=content_type)
         except Exception as exc:  # FeedError, or any fault in reading it: this feed's failure
             error = str(exc) if isinstance(exc, FeedError) else reasons.unexpected(exc)
             self.logger.warning("feed %s: %s", response.url, error)
-            return FeedPolled(feed_url, "failed", error=error), []
+            return FeedPolled(feed_url, "failed", error=error, moved_to=moved_to), []
         if feed.warning:
             self.logger.warning("feed %s: %s", response.url, feed.warning)
         for entry in feed.entries:
-            entry.feed_url = feed_url  # the feed as the user named it, before any redirect
+            # the feed as the user named it, before any redirect but a permanent one
+            entry.feed_url = moved_to or feed_url
         polled = FeedPolled(
             feed_url,
             "malformed" if feed.warning else "ok",
@@ -144,6 +157,8 @@ class FeedSpider(ArticleSpider):
             title=feed.title,
             site_url=feed.site_url,
             entries=len(feed.entries),
+            kind=feed.kind,
+            moved_to=moved_to,
         )
         return polled, feed.entries
 
@@ -153,6 +168,14 @@ class FeedSpider(ArticleSpider):
         _, reason = describe_failure(failure, max_size=self.max_size(request))
         self.logger.warning("feed %s: %s", request.url, reason)
         yield FeedPolled(request.url, "failed", error=reason)
+
+
+def moved_permanently(response: Response) -> str | None:
+    """The source's new URL (normalised) when every redirect on the way was permanent."""
+    statuses = response.meta.get("redirect_reasons") or []
+    if statuses and all(status in (301, 308) for status in statuses):
+        return normalize_feed_url(response.url)
+    return None
 
 
 def as_list(urls: str | list[str]) -> list[str]:

@@ -50,6 +50,19 @@ class ArticleRow(TypedDict):
     aliases: NotRequired[list[tuple[str, str]]]
 
 
+class SourceRow(TypedDict):
+    """A source to remember: its normalised URL and what is known of it."""
+
+    url: str
+    kind: NotRequired[str | None]  # rss, atom, jsonfeed, sitemap or newssitemap
+    title: NotRequired[str | None]  # the source's own title
+    site_url: NotRequired[str | None]
+    name: NotRequired[str | None]  # the user's name for it
+    category: NotRequired[str | None]
+    poll_min: NotRequired[int | None]  # seconds; this source's own poll interval bounds
+    poll_max: NotRequired[int | None]
+
+
 # Columns a re-fetch may change; `first_seen` is written once, on insert.
 UPDATABLE = (
     "url", "title", "authors", "published", "modified", "sitename", "language", "description",
@@ -58,7 +71,10 @@ UPDATABLE = (
 # Per-feed poll state the crawler keeps between runs (see `Archive.update_feeds`).
 FEED_STATE = (
     "etag", "last_modified", "body_hash", "next_poll", "poll_interval", "consecutive_failures",
+    "disabled", "disabled_reason",
 )  # fmt: skip
+# What a user or the first poll says about a source (see `Archive.add_sources`).
+SOURCE_FIELDS = ("kind", "title", "site_url", "name", "category", "poll_min", "poll_max")
 # Counters of one crawl run (columns of `crawl_runs`).
 RUN_COUNTS = (
     "feeds_due", "feeds_polled", "feeds_unchanged", "feeds_failed", "articles_new",
@@ -128,25 +144,137 @@ class Archive(ArchiveQueries):
             raise
         self.db.execute("COMMIT")
 
-    # -- feeds -----------------------------------------------------------------------------
+    # -- feeds (sources: feeds and sitemaps) ------------------------------------------------
     def add_feeds(self, urls: Iterable[str]) -> int:
-        """Remember feeds; already known ones are left as they are. Returns how many were new."""
-        before = self.db.table("feeds").count
+        """Remember feeds by URL alone; known ones are left as they are. Returns how many were
+        new."""
+        outcomes = self.add_sources([{"url": url} for url in urls])
+        return outcomes.count("added")
+
+    def add_sources(self, sources: Iterable[SourceRow]) -> list[str]:
+        """Remember sources, each a `url` (normalised by the caller) and optional SOURCE_FIELDS.
+        A source known by that URL or an alias of it keeps its row and takes the values given.
+        Returns "added" or "known" for each."""
+        outcomes = []
         with self.transaction():
-            for url in urls:
-                self.db.execute(
-                    "INSERT OR IGNORE INTO feeds (url, added, articles_found) VALUES (?, ?, 0)",
-                    [url, now()],
+            for source in sources:
+                url = self._resolve(source["url"]) or source["url"]
+                values = [source.get(f) for f in SOURCE_FIELDS]
+                marks = ", ".join("?" for _ in values)
+                cursor = self.db.execute(
+                    f"""INSERT OR IGNORE INTO feeds (url, added, articles_found,
+                        {", ".join(SOURCE_FIELDS)}) VALUES (?, ?, 0, {marks})""",
+                    [url, now(), *values],
                 )
-        return self.db.table("feeds").count - before
+                if cursor.rowcount:
+                    outcomes.append("added")
+                    continue
+                self.db.execute(
+                    "UPDATE feeds SET "
+                    + ", ".join(f"{f} = coalesce(?, {f})" for f in SOURCE_FIELDS)
+                    + " WHERE url = ?",
+                    [*values, url],
+                )
+                outcomes.append("known")
+        return outcomes
+
+    def add_feed_alias(self, alias: str, feed_url: str, *, reason: str) -> None:
+        """Note that `alias` (another URL) names the source `feed_url`."""
+        if alias == feed_url:
+            return
+        with self.transaction():
+            self.db.execute(
+                """INSERT INTO feed_aliases (alias, feed_url, reason, added) VALUES (?, ?, ?, ?)
+                   ON CONFLICT(alias) DO UPDATE SET feed_url = excluded.feed_url,
+                   reason = excluded.reason""",
+                [alias, feed_url, reason, now()],
+            )
+
+    def _resolve(self, url: str) -> str | None:
+        row = self.db.execute(
+            """SELECT url FROM feeds WHERE url = ?
+               UNION ALL SELECT feed_url FROM feed_aliases WHERE alias = ? LIMIT 1""",
+            [url, url],
+        ).fetchone()
+        return row[0] if row else None
+
+    def resolve_feed(self, url: str) -> str | None:
+        """The remembered source `url` names, itself or through an alias; None if unknown."""
+        return self._resolve(url)
+
+    def move_feed(self, old: str, new: str, *, reason: str) -> None:
+        """A source now lives at `new` (it redirected permanently): its row, articles and
+        aliases follow it, and `old` stays as an alias. When `new` is known already, the two
+        rows become one (the row at `new`)."""
+        with self.transaction():
+            if self._resolve(new) is None:
+                self.db.execute("UPDATE feeds SET url = ? WHERE url = ?", [new, old])
+            else:
+                self.db.execute("DELETE FROM feeds WHERE url = ?", [old])
+            self.db.execute("UPDATE feed_aliases SET feed_url = ? WHERE feed_url = ?", [new, old])
+            self.db.execute(
+                """INSERT INTO feed_aliases (alias, feed_url, reason, added) VALUES (?, ?, ?, ?)
+                   ON CONFLICT(alias) DO UPDATE SET feed_url = excluded.feed_url""",
+                [old, new, reason, now()],
+            )
+            self.db.execute("DELETE FROM feed_aliases WHERE alias = ?", [new])
+            self.db.execute("UPDATE articles SET feed_url = ? WHERE feed_url = ?", [new, old])
+            self.db.execute("UPDATE failures SET feed_url = ? WHERE feed_url = ?", [new, old])
+            self.db.execute(
+                "UPDATE OR IGNORE aliases SET feed_url = ? WHERE feed_url = ?", [new, old]
+            )
 
     def remove_feed(self, url: str) -> bool:
+        """Forget a source (named by its URL or an alias) and its aliases; its articles stay."""
         with self.transaction():
-            cursor = self.db.execute("DELETE FROM feeds WHERE url = ?", [url])
-        return cursor.rowcount > 0
+            target = self._resolve(url)
+            if target is None:
+                return False
+            self.db.execute("DELETE FROM feed_aliases WHERE feed_url = ?", [target])
+            self.db.execute("DELETE FROM feeds WHERE url = ?", [target])
+        return True
+
+    def set_feed_disabled(self, url: str, reason: str | None) -> str | None:
+        """Switch a source off (`reason` given) or back on (None): on again, it is due at once
+        and its error streak starts from zero. Returns the source's URL, or None if unknown."""
+        with self.transaction():
+            target = self._resolve(url)
+            if target is None:
+                return None
+            if reason is None:
+                self.db.execute(
+                    """UPDATE feeds SET disabled = NULL, disabled_reason = NULL,
+                       consecutive_failures = 0, next_poll = NULL WHERE url = ?""",
+                    [target],
+                )
+            else:
+                self.db.execute(
+                    "UPDATE feeds SET disabled = ?, disabled_reason = ? WHERE url = ?",
+                    [now(), reason, target],
+                )
+        return target
 
     def feeds(self) -> list[dict[str, Any]]:
+        """Every remembered source, oldest first."""
         return list(self.db.query("SELECT * FROM feeds ORDER BY added, url"))
+
+    def feed_health(self) -> list[dict[str, Any]]:
+        """Every source with `articles` (how many archived stories it carried) and `aliases`
+        (its other URLs, a list), oldest first."""
+        rows = list(
+            self.db.query(
+                """SELECT feeds.*, coalesce(carried.articles, 0) AS articles,
+                     (SELECT json_group_array(alias) FROM feed_aliases
+                      WHERE feed_aliases.feed_url = feeds.url) AS aliases
+                   FROM feeds LEFT JOIN (
+                     SELECT feed_url, count(DISTINCT article_id) AS articles FROM aliases
+                     GROUP BY feed_url) carried ON carried.feed_url = feeds.url
+                   ORDER BY feeds.added, feeds.url"""
+            )
+        )
+        for row in rows:
+            row["aliases"] = json.loads(row["aliases"])
+        return rows
 
     def record_feed_poll(
         self,
@@ -157,6 +285,7 @@ class Archive(ArchiveQueries):
         title: str | None = None,
         site_url: str | None = None,
         articles_found: int = 0,
+        kind: str | None = None,
     ) -> None:
         """Note the outcome of one poll of a feed (remembering the feed if it is new)."""
         polled = now()
@@ -174,8 +303,8 @@ class Archive(ArchiveQueries):
             self.db.execute(
                 """UPDATE feeds SET last_polled = ?, last_status = ?, last_error = ?,
                    title = coalesce(?, title), site_url = coalesce(?, site_url),
-                   articles_found = ? WHERE url = ?""",
-                [polled, status, error, title, site_url, articles_found, url],
+                   kind = coalesce(?, kind), articles_found = ? WHERE url = ?""",
+                [polled, status, error, title, site_url, kind, articles_found, url],
             )
 
     def feed(self, url: str) -> dict[str, Any] | None:

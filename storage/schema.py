@@ -154,3 +154,26 @@ def m002_incremental_crawling(db: Database) -> None:
         pk="id",
         not_null={"started", "status"},
     )
+
+
+@migrations()
+def m003_feed_sources(db: Database) -> None:
+    """Sources of several kinds (feeds, sitemaps) with a name, category, poll bounds and an off
+    switch; the other URLs a source was known by (`feed_aliases`)."""
+    feeds = db.table("feeds")
+    for column, kind in (
+        ("kind", str),
+        ("name", str),
+        ("category", str),
+        ("poll_min", int),
+        ("poll_max", int),
+        ("disabled", str),
+        ("disabled_reason", str),
+    ):
+        feeds.add_column(column, kind)
+    db.table("feed_aliases").create(
+        {"alias": str, "feed_url": str, "reason": str, "added": str},
+        pk="alias",
+        not_null={"feed_url", "added"},
+    )
+    db.table("feed_aliases").create_index(["feed_url"])

@@ -48,14 +48,15 @@ __all__ = [
 def run_newsdesk(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a fresh process (Scrapy's reactor runs once per process)."""
+    """Run the CLI in a fresh process (Scrapy's reactor runs once per process), this
+    checkout's code whatever the working folder (PYTHONPATH)."""
     return subprocess.run(
         [sys.executable, "-m", "crawler", *args],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=cwd or ROOT,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
 
 

@@ -8,14 +8,16 @@ status and headers for a path) and `routes` (a function that writes the whole an
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import mimetypes
+import re
 import shutil
 import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,7 +25,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 SITE = Path(__file__).parent / "site"
-TYPES = {".json": "application/feed+json", ".xml": "application/rss+xml"}
+SITES = Path(__file__).parent / "sites"  # more sites, or files to lay over a copy of SITE
+TYPES = {".json": "application/feed+json", ".xml": "application/rss+xml", ".gz": "application/gzip"}
+# In a served file, `{{site}}` is the server's URL and `{{ago 3h}}` (or `{{ago 2d}}`) the time
+# that long before the server started (so a file's ETag holds while it runs), as sitemaps write
+# it. A folder serves its index.html; a missing `x.gz` is `x` gzipped.
+TEMPLATE = re.compile(rb"\{\{(site|ago (\d+)([hd]))\}\}")
 
 
 NEW_STORY = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -43,6 +50,7 @@ class Newsroom(ThreadingHTTPServer):
     def __init__(self, root: Path, *, validators: bool = True) -> None:
         super().__init__(("127.0.0.1", 0), NewsroomHandler)
         self.root, self.validators = root, validators
+        self.started = datetime.now(UTC)
         self.requests: Counter[str] = Counter()
         self.answers: Counter[tuple[str, int]] = Counter()
         self.conditional: Counter[str] = Counter()  # requests that carried a validator
@@ -68,10 +76,13 @@ class Newsroom(ThreadingHTTPServer):
         return server
 
     @classmethod
-    def copy_of_site(cls, tmp_path: Path, **kwargs: bool) -> Newsroom:
-        """Serve a copy of tests/site/ that the test may edit."""
+    def copy_of_site(cls, tmp_path: Path, *overlays: str, **kwargs: bool) -> Newsroom:
+        """Serve a copy of tests/site/ that the test may edit, with the files of
+        tests/sites/<overlay>/ laid on top."""
         root = tmp_path / "site"
         shutil.copytree(SITE, root)
+        for overlay in overlays:
+            shutil.copytree(SITES / overlay, root, dirs_exist_ok=True)
         return cls.start(root, **kwargs)
 
     def edit_one_story_and_publish_one(self) -> None:
@@ -174,16 +185,29 @@ class NewsroomHandler(BaseHTTPRequestHandler):
             status, headers = server.overrides[path]
             return self.answer(path, status, b"try later", "text/plain", headers)
         file = (server.root / path.lstrip("/")).resolve()
-        if not file.is_file() or server.root.resolve() not in file.parents:
+        if file.is_dir():
+            file = file / "index.html"
+        zipped = file.suffix == ".gz" and not file.is_file()
+        source = file.with_suffix("") if zipped else file
+        if not source.is_file() or not file.is_relative_to(server.root.resolve()):
             return self.answer(path, 404, b"not found", "text/plain")
-        body = file.read_bytes()
+        body = TEMPLATE.sub(self.fill, source.read_bytes())
+        if zipped:
+            body = gzip.compress(body, mtime=0)
         etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
-        mtime = int(file.stat().st_mtime)
+        mtime = int(source.stat().st_mtime)
         headers = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)}
         if server.validators and self.not_modified(etag, mtime):
             return self.answer(path, 304, b"", None, headers)
         kind = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "text/plain"
         return self.answer(path, 200, body, kind, headers if server.validators else {})
+
+    def fill(self, match: re.Match[bytes]) -> bytes:
+        if match[1] == b"site":
+            return self.server.url.encode()
+        hours = int(match[2]) * (24 if match[3] == b"d" else 1)
+        moment = self.server.started - timedelta(hours=hours)
+        return moment.isoformat(timespec="seconds").encode()
 
     def not_modified(self, etag: str, mtime: int) -> bool:
         if match := self.headers.get("If-None-Match"):

@@ -182,14 +182,14 @@ def test_foreign_database_is_refused(tmp_path):
     assert "not a SQLite database newsdesk can use" in proc.stderr
 
 
-def test_feeds_add_list_remove_and_default_db(tmp_path):
-    assert run_newsdesk("feeds", "add", "https://example.org/rss.xml", cwd=tmp_path).returncode == 0
+def test_feeds_add_list_remove_and_default_db(site_url, tmp_path):
+    feed = f"{site_url}/rss.xml"
+    assert run_newsdesk("feeds", "add", feed, *FAST, cwd=tmp_path).returncode == 0
     assert (tmp_path / "news.db").exists()
-    listing = run_newsdesk("feeds", "list", cwd=tmp_path)
-    assert listing.stdout.startswith("https://example.org/rss.xml\tnever polled")
-    assert (
-        run_newsdesk("feeds", "remove", "https://example.org/rss.xml", cwd=tmp_path).returncode == 0
-    )
+    listing = run_newsdesk("feeds", "list", cwd=tmp_path).stdout.splitlines()
+    assert listing[1].split()[:7] == ["new", "rss", "0", "never", "due", "now", "0"]
+    assert listing[1].endswith(f"{feed}  The Coastal Ledger")
+    assert run_newsdesk("feeds", "remove", feed, cwd=tmp_path).returncode == 0
     assert run_newsdesk("feeds", "list", cwd=tmp_path).stdout == ""
 
 

@@ -3,6 +3,7 @@ every request, and a real SQLite archive."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -129,8 +130,13 @@ def test_crawl_polls_only_feeds_that_are_due(site, tmp_path):
     assert site.requests == {}
     assert "nothing due; next feed poll at 20" in proc.stderr
     assert counts(db)["status"] == "nothing due"
-    listing = run_newsdesk("feeds", "list", "--db", str(db)).stdout
-    assert listing.startswith(f"{site.url}/atom.xml\tok\t2 entries\tnext poll 20")
+    [feed] = json.loads(run_newsdesk("feeds", "list", "--json", "--db", str(db)).stdout)
+    assert (feed["url"], feed["last_status"], feed["articles_found"]) == (
+        f"{site.url}/atom.xml",
+        "ok",
+        2,
+    )
+    assert feed["next_poll"] > feed["last_polled"]
 
 
 def test_feed_without_validators_is_skipped_by_its_body_hash(tmp_path):

@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess
 
 from crawler.ingest.items import Failure, FeedEntry, FeedPolled, StoredArticle
+from crawler.ingest.sources import normalize_feed_url
 from crawler.policy.lock import crawl_lock
 from crawler.policy.plan import Config, plan_crawl
 from crawler.policy.runs import CRAWL_EXIT, RUN_STATS, RunResult, UsageError, check_urls
@@ -26,6 +27,8 @@ from storage import Archive
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 # Scrapy components that log failures (with tracebacks) that newsdesk reports in one line itself.
@@ -95,7 +98,12 @@ def crawl_feeds(
     try:
         if feeds:
             check_urls(feeds)
-            archive.add_feeds(feeds)
+            named = [normalize_feed_url(url) for url in feeds]
+            archive.add_feeds(named)
+            feeds = list(dict.fromkeys(archive.resolve_feed(url) or url for url in named))
+            for url in feeds:
+                if (archive.feed(url) or {}).get("disabled"):
+                    logger.warning("%s: disabled, not polled (`newsdesk feeds enable URL`)", url)
         else:
             feeds = [f["url"] for f in archive.feeds()]
     finally:

@@ -17,6 +17,7 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -97,7 +98,16 @@ class Downloader:
 
     def page(self, url: str) -> ArticlePage | Failure:
         """The page at `url` (after redirects), or why there is none."""
+        answer = self.get(url)
+        if isinstance(answer, Failure):
+            return answer
+        return self.as_page(answer.url, answer.response, answer.body)
+
+    def get(self, url: str) -> Answer | Failure:
+        """Any answer for `url`, after redirects (each checked against robots.txt), or why
+        there is none (robots.txt, unreachable, too many redirects)."""
         url = safe_url_string(url)
+        redirects: list[int] = []
         for _ in range(self.max_redirects + 1):
             if not self.allowed(url):
                 logger.warning("%s: %s", url, reasons.ROBOTS_FORBIDDEN)
@@ -108,6 +118,7 @@ class Downloader:
                 location = response.headers.get("Location")
                 if response.status in REDIRECT_STATUSES and location:
                     response.drain_conn()
+                    redirects.append(response.status)
                     url = safe_url_string(urljoin(url, location))
                     continue
                 body = self.read(response)
@@ -115,7 +126,7 @@ class Downloader:
                 reason = describe_error(exc)
                 logger.warning("%s: %s", url, reason)
                 return Failure(url, reason)
-            return self.as_page(url, response, body)
+            return Answer(url, response, body, redirects)
         return Failure(url, f"more than {self.max_redirects} redirects")
 
     def as_page(
@@ -172,6 +183,25 @@ class Downloader:
         if last is not None:
             time.sleep(max(0.0, last + self.delay - time.monotonic()))
         self.last_page[site] = time.monotonic()
+
+
+@dataclass
+class Answer:
+    """What a site answered for a URL, after redirects."""
+
+    url: str  # after redirects
+    response: urllib3.BaseHTTPResponse  # status and headers; its body is read
+    body: bytes
+    redirects: list[int]  # the status of each redirect on the way
+
+    @property
+    def moved_permanently(self) -> bool:
+        """Every redirect on the way was permanent (301, 308): the old URL is gone for good."""
+        return bool(self.redirects) and all(status in (301, 308) for status in self.redirects)
+
+    @property
+    def content_type(self) -> str:
+        return str(self.response.headers.get("Content-Type", ""))
 
 
 class TooLarge(urllib3.exceptions.HTTPError):

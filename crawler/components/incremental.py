@@ -89,8 +89,15 @@ class Incremental:
         )
 
     def item_scraped(self, item: Any) -> None:
-        if isinstance(item, FeedPolled) and item.status == "failed":
+        if not isinstance(item, FeedPolled):
+            return
+        if item.status == "failed":
             self.polls.setdefault(item.url, FeedPoll()).failed = True
+        if item.moved_to and item.moved_to != item.url and item.url in self.polls:
+            # the archive has moved the feed's row (the pipeline ran first): so does its poll
+            poll = self.polls.pop(item.url)
+            poll.new_entries += self.polls.pop(item.moved_to, FeedPoll()).new_entries
+            self.polls[item.moved_to] = poll
 
     # -- entries ----------------------------------------------------------------------------
     def known_entry(self, entry: FeedEntry) -> EntrySeen | None:
@@ -120,6 +127,7 @@ class Incremental:
             finished=reason == "finished",
             bounds=self.config.poll_bounds,
             now=datetime.now(UTC),
+            disable_after=self.config.disable_after,
         )
         self.archive.update_feeds(states)
         self.archive.close()

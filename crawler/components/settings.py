@@ -29,6 +29,11 @@ NEWSDESK_INCREMENTAL = True
 NEWSDESK_POLL_MIN = "5m"
 NEWSDESK_POLL_MAX = "1d"
 NEWSDESK_REVISION_CHECKS = "1h,6h,24h,72h"
+# A source that fails this many polls in a row is switched off (`newsdesk feeds enable` turns it
+# back on); 0 never. Sitemap entries older than this (by news:publication_date, else lastmod) are
+# not followed.
+NEWSDESK_DISABLE_AFTER = 10
+NEWSDESK_SITEMAP_MAX_AGE = "2d"
 
 # -- politeness ----------------------------------------------------------------------------------
 # An honest User-Agent: who we are and where to reach the operator. Changing

@@ -35,6 +35,7 @@ class ParsedFeed:
     site_url: str | None = None
     entries: list[FeedEntry] = field(default_factory=list)
     warning: str | None = None  # set when the feed was malformed but entries were recovered
+    kind: str | None = None  # "rss", "atom" or "jsonfeed"; None when feedparser cannot tell
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
@@ -63,11 +64,13 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
     if not parsed.get("version") and not entries:
         raise FeedError(f"not a feed ({problem or 'no RSS, Atom or JSON Feed found'})")
     feed = parsed.feed
+    version = parsed.get("version") or ""
     return ParsedFeed(
         title=feed.get("title") or None,
         site_url=_absolute(feed.get("link"), url),
         entries=entries,
         warning=f"malformed feed, {len(entries)} entries recovered: {problem}" if problem else None,
+        kind="atom" if version.startswith("atom") else "rss" if version else None,
     )
 
 
@@ -216,6 +219,7 @@ def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
         title=data.get("title") or None,
         site_url=_absolute(data.get("home_page_url"), url),
         entries=entries,
+        kind="jsonfeed",
     )
 
 

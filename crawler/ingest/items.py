@@ -23,6 +23,8 @@ class FeedEntry:
     modified: str | None = None
     summary: str | None = None
     tags: list[str] = field(default_factory=list)
+    language: str | None = None  # declared by the source (a Google News sitemap's news:language)
+    source: str = "feed"  # where this metadata comes from, for `metadata_source`: feed or sitemap
 
 
 def feed_url_of(entry: FeedEntry | None) -> str | None:
@@ -40,6 +42,8 @@ class FeedPolled:
     title: str | None = None
     site_url: str | None = None
     entries: int = 0
+    kind: str | None = None  # rss, atom, jsonfeed, sitemap or newssitemap, when it could tell
+    moved_to: str | None = None  # the source's new URL, when it redirected permanently
 
 
 @dataclass

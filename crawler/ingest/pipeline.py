@@ -109,7 +109,11 @@ class ArchivePipeline:
                 title=item.title,
                 site_url=item.site_url,
                 articles_found=item.entries,
+                kind=item.kind,
             )
+            if item.moved_to and item.moved_to != item.url:
+                logger.warning("feed %s moved permanently to %s", item.url, item.moved_to)
+                self.archive.move_feed(item.url, item.moved_to, reason="moved permanently")
             self.inc("feeds_polled")
             if item.status == "unchanged":
                 self.inc("feeds_unchanged")

@@ -42,7 +42,11 @@ def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> Articl
                 values[field] = (
                     iso_datetime(fallback) if field in ("published", "modified") else fallback
                 )
-                source[field] = "feed"
+                source[field] = page.entry.source
+    language = art.language
+    if page.entry is not None and page.entry.language and source.get("language") != "declared":
+        language = page.entry.language  # a declaration (the sitemap's) beats a guess
+        source["language"] = page.entry.source
     return {
         "url": page.url,
         "canonical_url": canonical_url(page.url, art.canonical_url),
@@ -51,7 +55,7 @@ def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> Articl
         "published": values["published"],  # type: ignore[typeddict-item]
         "modified": values["modified"],  # type: ignore[typeddict-item]
         "sitename": art.sitename,
-        "language": art.language,
+        "language": language,
         "description": values["description"],  # type: ignore[typeddict-item]
         "tags": values["tags"],  # type: ignore[typeddict-item]
         "image": art.image,

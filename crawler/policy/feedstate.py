@@ -104,19 +104,31 @@ def feed_states(
     finished: bool,
     bounds: tuple[int, int],
     now: datetime,
+    disable_after: int = 0,
 ) -> dict[str, dict[str, Any]]:
     """Each polled feed's new state (columns of `storage.archive.FEED_STATE`): validators and
     schedule after a run that `finished`, only the failure backoff after one that did not, so
-    that the next run reads those feeds again and fetches whatever was missed."""
+    that the next run reads those feeds again and fetches whatever was missed. A source's own
+    poll bounds beat `bounds`; one that failed `disable_after` polls in a row is switched off."""
     states: dict[str, dict[str, Any]] = {}
+    default_bounds = bounds
     for url, poll in polls.items():
         row = archive.feed(url)
         if row is None:
             continue
+        bounds = source_bounds(row, default_bounds)
         if poll.failed:
             failures = (row["consecutive_failures"] or 0) + 1
             delay = max(failure_delay(failures, bounds=bounds), poll.retry_after or 0)
             states[url] = {"consecutive_failures": failures, "next_poll": in_(now, delay)}
+            if disable_after and failures >= disable_after:
+                reason = f"{failures} polls in a row failed, the last: {row['last_error']}"
+                states[url] |= {"disabled": iso(now), "disabled_reason": reason}
+                logger.warning(
+                    "feed %s disabled: %s (`newsdesk feeds enable URL` turns it back on)",
+                    url,
+                    reason,
+                )
         elif finished:
             interval = next_interval(
                 row["poll_interval"], new_entries=poll.new_entries, bounds=bounds
@@ -134,6 +146,13 @@ def feed_states(
                     "body_hash": poll.body_hash,
                 }
     return states
+
+
+def source_bounds(row: dict[str, Any], default: tuple[int, int]) -> tuple[int, int]:
+    """A source's own poll interval bounds where it has them, else the crawl's."""
+    low = row.get("poll_min") or default[0]
+    high = row.get("poll_max") or default[1]
+    return low, max(low, high)
 
 
 def in_(now: datetime, seconds: float) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.reasons import transient
 from crawler.policy.schedule import (
+    ScheduleError,
     failure_retry_due,
     iso,
     parse_checks,
@@ -28,15 +29,26 @@ class Config:
     db_path: str
     poll_bounds: tuple[int, int]
     revision_checks: tuple[int, ...]
+    disable_after: int = 10  # consecutive failed polls that switch a source off; 0: never
+    sitemap_max_age: int = 2 * 86400  # seconds: older sitemap entries are not followed
 
     @classmethod
     def from_settings(cls, settings: Any) -> Config:
         low = parse_duration(settings.get("NEWSDESK_POLL_MIN"))
         high = parse_duration(settings.get("NEWSDESK_POLL_MAX"))
+        try:
+            disable_after = int(settings.get("NEWSDESK_DISABLE_AFTER"))
+        except (TypeError, ValueError) as exc:
+            raise ScheduleError(
+                f"NEWSDESK_DISABLE_AFTER={settings.get('NEWSDESK_DISABLE_AFTER')}: expected a "
+                "number of failed polls (0 never disables)"
+            ) from exc
         return cls(
             db_path=settings.get("NEWSDESK_DB"),
             poll_bounds=(low, max(low, high)),
             revision_checks=parse_checks(settings.get("NEWSDESK_REVISION_CHECKS")),
+            disable_after=max(0, disable_after),
+            sitemap_max_age=parse_duration(settings.get("NEWSDESK_SITEMAP_MAX_AGE")),
         )
 
 
@@ -58,13 +70,16 @@ def plan_crawl(
     every_feed: bool = False,
     revision_checks: Iterable[int] = (),
 ) -> Plan:
-    """Pick the feeds whose `next_poll` has come (all of them with `every_feed`), the articles
-    those feeds carried that are due a revision check, and their article URLs that failed for a
-    passing reason (unreachable, 429, 5xx) and are due another try."""
+    """Pick the enabled feeds whose `next_poll` has come (all of them with `every_feed`), the
+    articles those feeds carried that are due a revision check, and their article URLs that
+    failed for a passing reason (unreachable, 429, 5xx) and are due another try. Disabled feeds
+    are left out."""
     feeds = list(feeds)
     due, later = [], []
     for url in feeds:
         row = archive.feed(url) or {}
+        if row.get("disabled"):
+            continue
         next_poll = row.get("next_poll")
         if every_feed or not next_poll or parse_time(next_poll) <= now:
             due.append(url)

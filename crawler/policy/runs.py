@@ -53,6 +53,13 @@ class RunResult:
 
 
 def check_urls(urls: list[str]) -> None:
-    bad = [u for u in urls if not is_http_url(u)]
-    if bad:
-        raise UsageError(f"not an http(s) URL: {bad[0]}")
+    """Refuse what is not one http(s) URL per argument."""
+    for url in urls:
+        words = url.split()
+        if len(words) > 1 and all(is_http_url(w) for w in words):
+            raise UsageError(
+                f"{url!r} holds {len(words)} URLs: give each its own argument "
+                "(--feed URL1 --feed URL2, or URL1 URL2 unquoted)"
+            )
+        if not is_http_url(url.strip()):
+            raise UsageError(f"not an http(s) URL: {url}")
