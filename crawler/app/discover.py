@@ -114,12 +114,15 @@ class Discoverer:
                 return
 
     def try_robots_sitemaps(self, found: Discovery, page_url: str) -> None:
-        """The sitemaps the site's robots.txt names."""
+        """The sitemaps the site's robots.txt names (read once: the downloader's copy)."""
         parts = urlsplit(page_url)
-        answer = self.get(f"{parts.scheme}://{parts.netloc}/robots.txt")
-        if isinstance(answer, Failure) or answer.response.status != 200:
-            return
-        rules = Protego.parse(answer.body.decode("utf-8-sig", errors="ignore"))
+        site = f"{parts.scheme}://{parts.netloc}"
+        rules = self.downloader.robots.get(site)
+        if rules is None:  # robots.txt not obeyed, or unreachable when it was asked
+            answer = self.get(f"{site}/robots.txt")
+            if isinstance(answer, Failure):
+                return
+            rules = Protego.parse(answer.body.decode("utf-8-sig", errors="ignore"))
         sitemaps = list(dict.fromkeys(rules.sitemaps))
         for sitemap in sitemaps:
             self.add(found, sitemap)
