@@ -60,7 +60,11 @@ PAGES = {
     "/": ["newsdesk archive", "crawl dashboard"],
     "/news": ["News archive", "articles", "feeds", "failures", "Latest articles"],
     "/news/articles": ["Every story newsdesk stored", "Headline (click it to read the article)"],
-    "/news/feeds": ["The feeds newsdesk polls", "ok, malformed (some entries recovered)"],
+    "/news/feeds": [
+        "The feeds and sitemaps newsdesk polls",
+        "ok, malformed (some entries recovered)",
+        "rss, atom, jsonfeed, sitemap",
+    ],
     "/news/failures": ["URLs that did not become an article", "HTTP 404"],
     "/news/latest": ["Latest articles", "Council votes to rebuild the north pontoon"],
     "/news/search?q=trawler": ["Search articles", "<mark>trawler</mark>"],
