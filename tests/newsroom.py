@@ -164,8 +164,10 @@ class NewsroomHandler(BaseHTTPRequestHandler):
                 server.idle.notify_all()
 
     def serve(self) -> None:
-        path = urlsplit(self.path).path
-        server = self.server
+        parts = urlsplit(self.path)  # absolute when a crawl uses this server as its HTTP proxy
+        path, server = parts.path, self.server
+        if parts.netloc and parts.netloc != urlsplit(server.url).netloc:
+            return self.answer(path, 404, b"not found: only 127.0.0.1 is served", "text/plain")
         with server.lock:
             server.requests[path] += 1
             if self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"):

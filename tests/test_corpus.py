@@ -12,69 +12,48 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from sqlite_utils import Database
 
-from tests.conftest import FAST, SITE, run_newsdesk, shared_data
+from tests.helpers import FAST, SITE, run_newsdesk, shared_data
+from tests.newsroom import Newsroom, NewsroomHandler
 
 HEADER = re.compile(r"^\s*Header:\s*([\w-]+):[ \t]*(.*?)\s*$", re.MULTILINE)
 
 
-class CorpusHandler(BaseHTTPRequestHandler):
-    server: CorpusServer
+def with_its_headers(file: Path) -> Callable[[NewsroomHandler], None]:
+    """An answer with the headers a corpus file asks for in its `Header:` lines."""
+    body = file.read_bytes()
+    headers = {"Content-Type": "application/xml"}
+    for name, value in HEADER.findall(body[:2000].decode("latin-1")):
+        headers[name.title()] = value
 
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)  # absolute when we are asked as a proxy
-        if parts.netloc and parts.netloc != self.server.netloc:
-            return self.answer(404, b"not found (another host)", {"Content-Type": "text/plain"})
-        file = (self.server.root / parts.path.lstrip("/")).resolve()
-        if not file.is_file() or self.server.root not in file.parents:
-            return self.answer(404, b"not found", {"Content-Type": "text/plain"})
-        body = file.read_bytes()
-        headers = {"Content-Type": "application/xml"}
-        for name, value in HEADER.findall(body[:2000].decode("latin-1")):
-            headers[name.title()] = value
-        return self.answer(200, body, headers)
-
-    def do_CONNECT(self) -> None:  # an https:// link: no tunnel out of 127.0.0.1
-        self.answer(405, b"no tunnels", {"Content-Type": "text/plain"})
-
-    def answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
+    def answer(handler: NewsroomHandler) -> None:
+        handler.send_response(200)
         for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class CorpusServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(("127.0.0.1", 0), CorpusHandler)
-        self.root = root.resolve()
-        host, port = self.server_address[:2]
-        self.netloc = f"{host}:{port}"
-        self.url = f"http://{self.netloc}"
+    return answer
 
 
 @pytest.fixture
 def corpus(tmp_path):
+    """The corpus served by the test site's server, which is also the crawl's HTTP proxy: it
+    answers 404 for any other host, and refuses CONNECT (https://) with 501."""
     root = tmp_path / "corpus"
     shutil.copytree(shared_data("feedparser-feeds"), root)
     shutil.copytree(SITE / "hostile", root / "newsdesk-hostile")
-    server = CorpusServer(root)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = Newsroom.start(root, validators=False)
+    for file in root.rglob("*.xml"):
+        if b"Header:" in file.read_bytes()[:2000]:
+            server.routes["/" + file.relative_to(root).as_posix()] = with_its_headers(file)
     yield server
     server.shutdown()
 

@@ -4,21 +4,13 @@ reads the real archive it wrote."""
 
 from __future__ import annotations
 
-import pytest
 from sqlite_utils import Database
 
 from crawler.ingest import reasons
-from tests.conftest import FAST, run_newsdesk
-from tests.newsroom import Newsroom, NewsroomHandler
+from tests.helpers import FAST, run_newsdesk
+from tests.newsroom import NewsroomHandler
 
 MAX_SIZE = 200_000  # DOWNLOAD_MAXSIZE for these tests, so that a page "too large" is small
-
-
-@pytest.fixture
-def site(tmp_path):
-    server = Newsroom.copy_of_site(tmp_path)
-    yield server
-    server.shutdown()
 
 
 def failures(db) -> dict[str, str]:

@@ -11,7 +11,7 @@ import threading
 import pytest
 from sqlite_utils import Database
 
-from tests.conftest import FAST, run_newsdesk
+from tests.helpers import FAST, run_newsdesk
 from tests.newsroom import Newsroom, NewsroomHandler
 
 PARSE_LIMIT = 500 * 1024  # RFC 9309: a parsing limit, if any, is at least 500 KiB
