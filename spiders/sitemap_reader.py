@@ -65,7 +65,12 @@ class SitemapReader(scrapy.Spider):
         if read.kind != "sitemapindex":
             self.hold_all(read.entries, source)
             yield FeedPolled(
-                feed_url, "ok", entries=len(read.entries), kind=read.kind, moved_to=moved_to
+                feed_url,
+                "ok",
+                title=read.publication,
+                entries=len(read.entries),
+                kind=read.kind,
+                moved_to=moved_to,
             )
             return
         index = self.indexes.setdefault(source, IndexRead(feed_url, moved_to))

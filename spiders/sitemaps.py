@@ -59,6 +59,7 @@ class ReadSitemap:
     listed: int = 0  # entries or sitemaps listed in all
     old: int = 0  # left out: older than the age limit
     undated: int = 0  # left out: no date to tell (urlset entries only)
+    publication: str | None = None  # a Google News sitemap's news:name, the source's title
 
     def summary(self) -> str:
         what = "sitemaps" if self.kind == "sitemapindex" else "URLs"
@@ -114,6 +115,7 @@ def read_sitemap(
         entry = sitemap_entry(item, feed_url=url)
         if "news" in item:
             read.kind = "newssitemap"
+            read.publication = read.publication or item["news"].get("name")
         if entry is None:
             continue
         dated = entry.published or entry.modified

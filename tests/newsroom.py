@@ -47,8 +47,8 @@ class Newsroom(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, root: Path, *, validators: bool = True) -> None:
-        super().__init__(("127.0.0.1", 0), NewsroomHandler)
+    def __init__(self, root: Path, *, validators: bool = True, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), NewsroomHandler)
         self.root, self.validators = root, validators
         self.started = datetime.now(UTC)
         self.requests: Counter[str] = Counter()
@@ -69,14 +69,14 @@ class Newsroom(ThreadingHTTPServer):
         self.url = f"http://{host}:{port}"
 
     @classmethod
-    def start(cls, root: Path, **kwargs: bool) -> Newsroom:
+    def start(cls, root: Path, **kwargs: Any) -> Newsroom:
         """Serve `root` from a background thread; `shutdown()` stops it."""
         server = cls(root, **kwargs)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
 
     @classmethod
-    def copy_of_site(cls, tmp_path: Path, *overlays: str, **kwargs: bool) -> Newsroom:
+    def copy_of_site(cls, tmp_path: Path, *overlays: str, **kwargs: Any) -> Newsroom:
         """Serve a copy of tests/site/ that the test may edit, with the files of
         tests/sites/<overlay>/ laid on top."""
         root = tmp_path / "site"

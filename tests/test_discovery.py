@@ -78,7 +78,8 @@ def test_homepage_to_stored_articles(ledger, tmp_path):
 def test_homepage_without_declared_feed_finds_feed_path(served, tmp_path):
     db = tmp_path / "news.db"
     quiet = served["quiet"]
-    added = newsdesk(db, "feeds", "add", f"{quiet.url}/", "--name", "Gazette", *FAST)
+    bounds = ("--poll-min", "10m", "--poll-max", "2h")
+    added = newsdesk(db, "feeds", "add", f"{quiet.url}/", "--name", "Gazette", *bounds, *FAST)
     assert added.returncode == 0, added.stderr
     assert added.stdout.splitlines() == [
         f"{quiet.url}/: a web page that declares no feed; found one at /feed",
@@ -90,6 +91,7 @@ def test_homepage_without_declared_feed_finds_feed_path(served, tmp_path):
         "Gazette",
         "Quiet Gazette",
     )
+    assert (row["poll_min"], row["poll_max"]) == (600, 7200)
 
 
 def test_page_without_sources_is_refused_in_one_line(served, tmp_path):
@@ -114,7 +116,8 @@ def test_robots_txt_sitemap_when_nothing_else(served, tmp_path):
     added = newsdesk(db, "feeds", "add", f"{mapped.url}/", "--category", "Coast", *FAST)
     assert added.returncode == 0, added.stderr
     assert added.stdout.splitlines()[1] == (
-        f"  added   newssitemap {mapped.url}/news-sitemap.xml  3 URLs listed, 2 recent, 1 older"
+        f"  added   newssitemap {mapped.url}/news-sitemap.xml  The Coastal Ledger; "
+        "3 URLs listed, 2 recent, 1 older"
     )
     [row] = sources(db).values()
     assert (row["kind"], row["category"]) == ("newssitemap", "Coast")

@@ -10,6 +10,7 @@ import pytest
 
 from crawler.ingest.opml import OpmlError, Subscription, read_opml, write_opml
 from crawler.ingest.sources import declared_feeds, looks_like_sitemap, normalize_feed_url
+from crawler.policy.feedstate import source_bounds
 from crawler.policy.runs import UsageError, check_urls
 from spiders.sitemaps import SitemapError, read_sitemap
 from tests.helpers import ROOT
@@ -79,8 +80,7 @@ def test_opml_written_reads_back_the_same():
     written = write_opml(subscriptions)
     assert written.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<opml version=\"2.0\">")
     assert sorted(read_opml(written), key=lambda s: s.url) == sorted(
-        [s if s.name else Subscription(s.url, s.url, kind=s.kind) for s in subscriptions],
-        key=lambda s: s.url,
+        subscriptions, key=lambda s: s.url
     )
 
 
@@ -95,11 +95,12 @@ def test_news_sitemap_keeps_recent_entries_with_their_news_fields():
     body = filled("ledger/news-sitemap.xml")
     assert looks_like_sitemap(body)
     read = read_sitemap(body, url=f"{BASE}/news-sitemap.xml", now=NOW, max_age=2 * 86400)
-    assert (read.kind, read.listed, read.old, read.summary()) == (
+    assert (read.kind, read.listed, read.old, read.summary(), read.publication) == (
         "newssitemap",
         3,
         1,
         "3 URLs listed, 2 recent, 1 older",
+        "The Coastal Ledger",
     )
     brief, vote = read.entries
     assert brief.link == f"{BASE}/news/wire-brief.html"
@@ -134,3 +135,9 @@ def test_not_a_sitemap_raises_one_line(body):
     with pytest.raises(SitemapError) as info:
         read_sitemap(body, url=BASE, now=NOW, max_age=86400)
     assert "\n" not in str(info.value)
+
+
+def test_a_source_may_have_its_own_poll_bounds():
+    assert source_bounds({"poll_min": None, "poll_max": None}, (300, 86400)) == (300, 86400)
+    assert source_bounds({"poll_min": 60, "poll_max": 600}, (300, 86400)) == (60, 600)
+    assert source_bounds({"poll_min": 7200, "poll_max": None}, (300, 3600)) == (7200, 7200)

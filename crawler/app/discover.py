@@ -173,7 +173,9 @@ class Discoverer:
             except SitemapError:
                 return None
             kind = "newssitemap" if read.kind == "newssitemap" else "sitemap"
-            return Source(where, kind, moved_from=moved_from, note=read.summary())
+            return Source(
+                where, kind, title=read.publication, moved_from=moved_from, note=read.summary()
+            )
         if is_html(answer.content_type, answer.body) and answer.body.lstrip()[:5] != b"<?xml":
             return None
         try:

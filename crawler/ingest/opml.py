@@ -60,7 +60,7 @@ def _walk(element: etree._Element, folders: list[str]) -> Iterator[Subscription]
             kind = attrs.get("type", "").lower()
             yield Subscription(
                 url=url,
-                name=label,
+                name=label if label != url else None,  # a reader's stand-in for no name
                 site_url=attrs.get("htmlurl") or None,
                 category=FOLDER_SEPARATOR.join(folders) or _category_attribute(attrs),
                 kind=kind if kind in SITEMAP_KINDS else None,
