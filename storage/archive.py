@@ -556,6 +556,16 @@ class Archive(ArchiveQueries):
                 [now(), status, exit_code, *values.values(), run_id],
             )
 
+    def update_run(self, run_id: int, counts: dict[str, int]) -> None:
+        """Write counters (names from RUN_COUNTS) of a run still going; its status stays."""
+        values = {name: int(value) for name, value in counts.items() if name in RUN_COUNTS}
+        if values:
+            with self.transaction():
+                self.db.execute(
+                    f"UPDATE crawl_runs SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
+                    [*values.values(), run_id],
+                )
+
     def runs(self) -> list[dict[str, Any]]:
         """Crawl runs, newest first."""
         return list(self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC"))

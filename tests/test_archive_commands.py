@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from crawler.app.cli import cli
-from tests.conftest import FAST, ROOT, SITE, run_newsdesk
+from tests.helpers import FAST, ROOT, SITE, run_newsdesk
 
 FEEDS = ("rss.xml", "atom.xml", "feed.json", "malformed.xml", "readers.xml")
 COMMANDS = ("status", "runs", "failures", "search", "show", "export", "fetch")

@@ -19,7 +19,7 @@ from crawler.ingest.items import Failure, FeedEntry, FeedPolled, StoredArticle
 from crawler.ingest.sources import normalize_feed_url
 from crawler.policy.lock import crawl_lock
 from crawler.policy.plan import Config, plan_crawl
-from crawler.policy.runs import CRAWL_EXIT, RUN_STATS, RunResult, UsageError, check_urls
+from crawler.policy.runs import CRAWL_EXIT, RunResult, UsageError, check_urls, run_counts
 from spiders.feeds import FeedSpider
 from spiders.page import PageSpider
 from storage import Archive
@@ -126,8 +126,12 @@ def crawl_feeds(
                 every_feed=every_feed,
                 revision_checks=config.revision_checks,
             )
+            archive.update_run(
+                run_id, {"feeds_due": len(plan.feeds), "revision_checks": len(plan.revisits)}
+            )
         finally:
             archive.close()
+        settings.set("NEWSDESK_RUN_ID", run_id, priority="cmdline")  # progress.py updates it
         try:
             result = crawl_plan(settings, plan.feeds, plan.revisits + plan.retries, max_runtime)
         except BaseException:
@@ -137,7 +141,7 @@ def crawl_feeds(
         result.counts = {
             "feeds_due": len(plan.feeds),
             "revision_checks": len(plan.revisits),
-            **{name: result.stats.get(f"newsdesk/{name}", 0) for name in RUN_STATS},
+            **run_counts(result.stats),
         }
         finish_run(settings, run_id, result.status, result.counts)
     return result

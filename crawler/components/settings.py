@@ -35,6 +35,15 @@ NEWSDESK_REVISION_CHECKS = "1h,6h,24h,72h"
 NEWSDESK_DISABLE_AFTER = 10
 NEWSDESK_SITEMAP_MAX_AGE = "2d"
 
+# Progress (crawler/components/progress.py): a live status line when stderr is a terminal
+# (`crawl --quiet` turns it off), else an INFO line with the same counts every this many seconds
+# (0: none), and the run's `crawl_runs` row updated every this many seconds.
+NEWSDESK_PROGRESS = True
+NEWSDESK_PROGRESS_INTERVAL = 60
+NEWSDESK_RUN_UPDATE_INTERVAL = 5
+NEWSDESK_RUN_ID = 0  # set by `crawl` for the run it records; not a user setting
+LOGSTATS_INTERVAL = 0  # Scrapy's "Crawled N pages" line: progress.py logs the same, with totals
+
 # -- politeness ----------------------------------------------------------------------------------
 # An honest User-Agent: who we are and where to reach the operator. Changing
 # NEWSDESK_CONTACT_URL rebuilds it (crawler/app/config.py) unless USER_AGENT itself is set.
@@ -62,7 +71,10 @@ COOKIES_ENABLED = False
 
 # -- plumbing -------------------------------------------------------------------------------------
 ITEM_PIPELINES = {"crawler.ingest.pipeline.ArchivePipeline": 300}
-EXTENSIONS = {"crawler.components.incremental.Incremental": 500}
+EXTENSIONS = {
+    "crawler.components.incremental.Incremental": 500,
+    "crawler.components.progress.Progress": 510,
+}
 # Scrapy's own extensions less its telnet console and its remote-control HTTP server (which runs
 # Python code sent to it): a crawler has no use for either. Left out of the base list, not just
 # disabled, they cost no imports either (aiohttp, Twisted's conch). tests/test_config.py checks

@@ -27,6 +27,11 @@ RUN_STATS = (
 )  # fmt: skip
 
 
+def run_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """The `crawl_runs` counters a crawl's stats hold (RUN_STATS)."""
+    return {name: int(stats.get(f"newsdesk/{name}", 0)) for name in RUN_STATS}
+
+
 class UsageError(ValueError):
     """The request cannot be run as given (no feeds, a URL that is not http(s), ...)."""
 

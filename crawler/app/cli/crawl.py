@@ -37,16 +37,23 @@ from crawler.policy.runs import RunResult
     help="Stop cleanly after this long, --wait included (e.g. 600, 10m); the next run "
     "fetches the rest.",
 )
+@click.option("-q", "--quiet", is_flag=True, help="No live progress line at a terminal.")
 @settings_options
 def crawl(
-    feeds: tuple[str, ...], every_feed: bool, wait: bool, max_runtime: int | None, **options: Any
+    feeds: tuple[str, ...],
+    every_feed: bool,
+    wait: bool,
+    max_runtime: int | None,
+    quiet: bool,
+    **options: Any,
 ) -> None:
     """Poll the feeds that are due and store the new and revised articles they link to.
 
     Feeds are fetched with conditional requests and polled on their own schedule; archived
     articles are fetched again only when their feed says they changed or a revision check is
-    due. One crawl per archive at a time. Exit codes: 0 done, 1 error, 3 no feed could be
-    read, 4 another crawl is running, 5 stopped by --max-runtime.
+    due. At a terminal one line shows the progress (feeds, articles, pages/s, time left);
+    elsewhere -v logs it every minute. One crawl per archive at a time. Exit codes: 0 done,
+    1 error, 3 no feed could be read, 4 another crawl is running, 5 stopped by --max-runtime.
 
     \b
     Example:
@@ -59,6 +66,8 @@ def crawl(
     from crawler.policy.lock import ArchiveBusy
 
     settings = make_settings(**options)
+    if quiet:
+        settings.set("NEWSDESK_PROGRESS", False, priority="cmdline")
     try:
         result = run(
             lambda: api.crawl_feeds(
