@@ -127,10 +127,13 @@ def test_export_jsonl_csv_since_and_feed(db, site_url):
     proc = ask("export", "--db", db)
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(rows) == 4 and proc.stderr == "4 article(s) exported\n"
-    assert rows[0]["authors"] == ["Mara Lindqvist"] and "text" in rows[0]
+    by_title = {row["title"]: row for row in rows}
+    storm = by_title["Storm tears north pontoon from Kessel harbour"]
+    assert storm["authors"] == ["Mara Lindqvist"] and "Repairs are expected" in storm["text"]
+    assert [row["id"] for row in rows] == sorted(row["id"] for row in rows)
     table = list(csv.DictReader(io.StringIO(ask("export", "--db", db, "--format", "csv").stdout)))
     assert [r["title"] for r in table] == [r["title"] for r in rows]
-    assert json.loads(table[0]["authors"]) == ["Mara Lindqvist"]
+    assert json.loads(table[0]["authors"]) == rows[0]["authors"]
     atom = ask("export", "--db", db, "--feed", f"{site_url}/atom.xml").stdout.splitlines()
     assert {json.loads(line)["title"] for line in atom} == {
         "Storm tears north pontoon from Kessel harbour",
