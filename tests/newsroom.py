@@ -15,6 +15,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -64,6 +65,8 @@ class Newsroom(ThreadingHTTPServer):
         self.article_requested = threading.Condition()
         self.lock = threading.Lock()
         self.in_flight = 0
+        self.peak_in_flight = 0  # the most requests it was answering at once
+        self.arrivals: list[tuple[float, str]] = []  # (time.monotonic(), path) of every GET
         self.idle = threading.Condition(self.lock)
         host, port = self.server_address[:2]
         self.url = f"http://{host}:{port}"
@@ -139,6 +142,8 @@ class Newsroom(ThreadingHTTPServer):
             self.idle.wait_for(lambda: self.in_flight == 0, 60)
             self.requests.clear()
             self.answers.clear()
+            self.arrivals.clear()
+            self.peak_in_flight = 0
             self.conditional.clear()
 
     def wait_for_article_requests(self, count: int, timeout: float = 60) -> bool:
@@ -156,6 +161,8 @@ class NewsroomHandler(BaseHTTPRequestHandler):
         server = self.server
         with server.lock:
             server.in_flight += 1
+            server.peak_in_flight = max(server.peak_in_flight, server.in_flight)
+            server.arrivals.append((time.monotonic(), urlsplit(self.path).path))
         try:
             self.serve()
         finally:

@@ -167,6 +167,25 @@ def crawl_plan(
     return result
 
 
+def crawl_redis(
+    settings: Settings, redis_url: str, *, idle_exit: float = 0, max_runtime: float | None = None
+) -> RunResult:
+    """Work as one crawl worker of the cluster on `redis_url` (crawler/scaleout/worker.py):
+    take jobs until the queue has stayed empty for `idle_exit` seconds (0: forever), or for
+    `max_runtime` seconds in all. The result counts the jobs taken and the outcomes sent."""
+    from crawler.scaleout.worker import ClusterSpider, worker_settings  # only for --redis
+
+    settings = worker_settings(settings, redis_url)
+    if max_runtime:
+        settings.set("CLOSESPIDER_TIMEOUT", max_runtime, priority="cmdline")
+    result = run_spider(ClusterSpider, settings, keep_articles=False, idle_exit=idle_exit)
+    reason = result.stats.get("finish_reason")
+    result.status = {"finished": "finished", "closespider_timeout": "stopped"}.get(
+        str(reason), "aborted"
+    )
+    return result
+
+
 def finish_run(settings: Settings, run_id: int, status: str, counts: dict[str, int]) -> None:
     archive = open_archive(settings)
     try:

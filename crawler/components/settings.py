@@ -44,6 +44,12 @@ NEWSDESK_RUN_UPDATE_INTERVAL = 5
 NEWSDESK_RUN_ID = 0  # set by `crawl` for the run it records; not a user setting
 LOGSTATS_INTERVAL = 0  # Scrapy's "Crawled N pages" line: progress.py logs the same, with totals
 
+# Scaling out (`--redis`, crawler/scaleout/): a worker's jobs stay its own while it renews its
+# lease, which lasts this long without a sign of life; a worker or the ingester waits this long
+# for a Redis that went away (a restart) before it stops.
+NEWSDESK_REDIS_LEASE = 30.0
+NEWSDESK_REDIS_PATIENCE = 60.0
+
 # -- politeness ----------------------------------------------------------------------------------
 # An honest User-Agent: who we are and where to reach the operator. Changing
 # NEWSDESK_CONTACT_URL rebuilds it (crawler/app/config.py) unless USER_AGENT itself is set.

@@ -16,6 +16,7 @@ from crawler.app.cli.common import (
     run,
     settings_options,
 )
+from crawler.app.cli.scaleout import worker_options
 from crawler.app.config import effective
 from crawler.policy.runs import RunResult
 
@@ -38,6 +39,7 @@ from crawler.policy.runs import RunResult
     "fetches the rest.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No live progress line at a terminal.")
+@worker_options
 @settings_options
 def crawl(
     feeds: tuple[str, ...],
@@ -45,6 +47,8 @@ def crawl(
     wait: bool,
     max_runtime: int | None,
     quiet: bool,
+    redis_url: str | None,
+    idle_exit: int | None,
     **options: Any,
 ) -> None:
     """Poll the feeds that are due and store the new and revised articles they link to.
@@ -61,7 +65,18 @@ def crawl(
         newsdesk crawl
         newsdesk crawl --feed https://example.org/rss.xml --db archive.db --all
         newsdesk crawl --max-runtime 10m --wait
+        newsdesk crawl --redis redis://127.0.0.1:6379/0 --idle-exit 30s
     """
+    if redis_url:  # a worker of a cluster (crawler/app/cli/scaleout.py)
+        if feeds or every_feed or wait:
+            raise click.UsageError(
+                "--feed, --all and --wait are for `newsdesk ingest` with --redis"
+            )
+        from crawler.app.cli.scaleout import crawl_worker
+
+        crawl_worker(redis_url, idle_exit, max_runtime, options)
+    if idle_exit is not None:
+        raise click.UsageError("--idle-exit is for workers: give --redis URL too")
     from crawler.app import api  # Scrapy loads only for the commands that crawl
     from crawler.policy.lock import ArchiveBusy
 
