@@ -24,12 +24,17 @@ if TYPE_CHECKING:
 class ArticleSpider(scrapy.Spider):
     """Base for spiders that end in article pages."""
 
-    def article_request(self, url: str, entry: FeedEntry | None = None) -> scrapy.Request:
+    def article_request(
+        self, url: str, entry: FeedEntry | None = None, *, dont_filter: bool = False
+    ) -> scrapy.Request:
+        """`dont_filter`: fetch it even if a request of this run went (or was redirected) to
+        the same URL, and follow its redirects until REDIRECT_MAX_TIMES."""
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"entry": entry},
+            dont_filter=dont_filter,
         )
 
     def parse_article(
@@ -77,4 +82,8 @@ def describe_failure(failure: TwistedFailure, *, max_size: int) -> tuple[int | N
         return None, str(exc)
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
         return None, reasons.ROBOTS_FORBIDDEN
+    if isinstance(exc, IgnoreRequest) and "max redirections" in str(exc):
+        # RedirectMiddleware gives up on the request that has made REDIRECT_MAX_TIMES redirects
+        redirects = failure.request.meta.get("redirect_times", 0)  # type: ignore[attr-defined]
+        return None, reasons.too_many_redirects(redirects)
     return None, reasons.download_error(exc)

@@ -1,5 +1,5 @@
-"""`page`: fetch given article URLs now (what `newsdesk fetch` of more than 4 URLs runs; fewer
-take crawler/app/direct.py, without Scrapy)."""
+"""`page`: fetch given article URLs now (what `newsdesk fetch` runs when it needs Scrapy; see
+crawler/app/direct.py)."""
 
 from __future__ import annotations
 
@@ -23,4 +23,4 @@ class PageSpider(ArticleSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.urls:
-            yield self.article_request(url)
+            yield self.article_request(url, dont_filter=True)  # fetch each as asked

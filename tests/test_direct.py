@@ -1,65 +1,47 @@
-"""`fetch` of a few pages without Scrapy (crawler/app/direct.py): the same archive as a crawl's."""
+"""`fetch` of a few pages without Scrapy (crawler/app/direct.py, crawler/app/download.py): each
+hostile answer handled as Scrapy's middlewares handle it, a deadline on every download, and the
+settings that send a fetch through Scrapy instead. tests/test_parity.py runs the same answers
+through both paths and compares the archives."""
 
 from __future__ import annotations
 
-import gzip
-import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import threading
+import time
+from collections.abc import Iterator
 
 import pytest
-from sqlite_utils import Database
 
 from crawler.app.config import plain_settings
-from crawler.app.direct import Downloader
+from crawler.app.direct import scrapy_needed
+from crawler.app.download import Downloader
+from crawler.ingest import reasons
 from crawler.ingest.items import ArticlePage, Failure
-from tests.helpers import FAST, ROOT, SITE, run_newsdesk
+from tests.answers import HUGE, STORY, SilentHost, answer, install, install_slow, refused_url
+from tests.helpers import FAST, ROOT
 from tests.newsroom import Newsroom, NewsroomHandler
 
-STORY = (SITE / "news" / "harbour-pontoon.html").read_bytes()
-# Pages the Scrapy crawl and the direct path must both store, or both refuse for the same reason.
-PAGES = (
-    "news/harbour-pontoon.html",
-    "news/ferry-strike.html",
-    "news/council-vote.html",
-    "news/gone.html",
-    "news/annual-report.pdf",
-    "news/empty.html",
-    "private/secret-story.html",
-)
-# Columns that say when, not what.
-WHEN = ("id", "fetched_at", "first_seen", "failed_at")
+
+@pytest.fixture
+def site(tmp_path) -> Iterator[Newsroom]:
+    server = Newsroom.copy_of_site(tmp_path)
+    install(server)
+    yield server
+    server.shutdown()
 
 
-def rows(db_path: Path, table: str) -> list[dict[str, object]]:
-    db = Database(db_path)
-    return sorted(
-        ({k: v for k, v in row.items() if k not in WHEN} for row in db[table].rows),
-        key=lambda row: str(row["url"]),
+def downloader(*overrides: str) -> Downloader:
+    return Downloader(
+        plain_settings(
+            env={},
+            overrides=["DOWNLOAD_DELAY=0", "RETRY_TIMES=2", f"DOWNLOAD_MAXSIZE={HUGE}", *overrides],
+        )
     )
 
 
-def test_direct_fetch_stores_what_the_scrapy_path_stores(site_url, tmp_path):
-    urls = [f"{site_url}/{page}" for page in PAGES]
-    scrapy_db, direct_db = tmp_path / "scrapy.db", tmp_path / "direct.db"
-    assert len(urls) > 4  # more than direct.MAX_URLS: Scrapy
-    proc = run_newsdesk("fetch", *urls, "--db", str(scrapy_db), *FAST)
-    assert proc.returncode == 3, proc.stderr
-    for batch in (urls[:4], urls[4:]):  # up to 4 at a time: the direct path
-        proc = run_newsdesk("fetch", *batch, "--db", str(direct_db), *FAST)
-        assert proc.returncode == 3, proc.stderr
-    stored = rows(direct_db, "articles")
-    assert [row["title"] for row in stored] == [r["title"] for r in rows(scrapy_db, "articles")]
-    assert stored == rows(scrapy_db, "articles")
-    assert rows(direct_db, "failures") == rows(scrapy_db, "failures")
-    assert {row["reason"] for row in rows(direct_db, "failures")} == {
-        "HTTP 404",
-        "not HTML: application/pdf",
-        "no article text (0 characters)",
-        "forbidden by robots.txt",
-    }
+def page(site: Newsroom, path: str, *overrides: str) -> ArticlePage | Failure:
+    return downloader(*overrides).page(f"{site.url}{path}")
 
 
 def test_fetch_of_one_page_does_not_import_scrapy(site_url, tmp_path):
@@ -82,96 +64,140 @@ def test_fetch_of_one_page_does_not_import_scrapy(site_url, tmp_path):
     assert proc.stdout.split() == ["0", "False", "False"], proc.stderr
 
 
-def tricky_site(root: Path) -> Newsroom:
-    """Answers that a downloader must handle as Scrapy's middlewares do."""
-    root.mkdir()
-    (root / "rules.txt").write_text("User-agent: *\nDisallow: /private/\n")
-    site = Newsroom.start(root, validators=False)
-    site.overrides = {
-        "/robots.txt": (301, {"Location": "/rules.txt"}),  # followed, as Scrapy follows it
-        "/moved": (301, {"Location": "/story"}),
-        "/to-private": (302, {"Location": "/private/story"}),
-        "/loop": (302, {"Location": "/loop"}),
-        "/busy": (503, {"Retry-After": "120"}),
-    }
-    latin = "<html><head><meta charset='iso-8859-1'></head><p>Sæther</p></html>".encode("latin-1")
-    untyped = b"<!DOCTYPE html>" + STORY.split(b">", 1)[1]
-
-    def answer(body: bytes, kind: str | None, **headers: str) -> Callable[[NewsroomHandler], None]:
-        return lambda handler: handler.answer(handler.path, 200, body, kind, headers)
-
-    def flaky(handler: NewsroomHandler) -> None:
-        status = 503 if site.requests["/flaky"] == 1 else 200
-        handler.answer("/flaky", status, STORY, "text/html")
-
-    site.routes = {
-        "/story": answer(STORY, "text/html; charset=utf-8"),
-        "/private/story": answer(STORY, "text/html; charset=utf-8"),
-        "/huge": answer(STORY * 100, "text/html"),
-        "/gzipped": answer(gzip.compress(STORY), "text/html", **{"Content-Encoding": "gzip"}),
-        "/untyped": answer(untyped, None),
-        "/latin-1": answer(latin, "text/html"),
-        "/flaky": flaky,
-    }
-    return site
-
-
-@pytest.fixture
-def tricky(tmp_path) -> Iterator[Newsroom]:
-    site = tricky_site(tmp_path / "tricky")
-    yield site
-    site.shutdown()
-
-
-@pytest.fixture
-def downloader() -> Downloader:
-    return Downloader(
-        plain_settings(
-            env={},
-            overrides=["DOWNLOAD_DELAY=0", "RETRY_TIMES=2", f"DOWNLOAD_MAXSIZE={len(STORY) * 10}"],
-        )
+def test_redirects_are_followed_and_checked_against_robots_txt(site):
+    fetch = downloader()
+    moved = fetch.page(f"{site.url}/moved")
+    assert isinstance(moved, ArticlePage)
+    assert (moved.url, moved.body) == (f"{site.url}/story", STORY)
+    assert fetch.page(f"{site.url}/to-private") == Failure(
+        f"{site.url}/private/story", "forbidden by robots.txt"
     )
-
-
-def test_redirects_are_followed_and_checked_against_robots_txt(tricky, downloader):
-    page = downloader.page(f"{tricky.url}/moved")
-    assert isinstance(page, ArticlePage)
-    assert page.url == f"{tricky.url}/story"
-    assert page.body == STORY
-    assert downloader.page(f"{tricky.url}/to-private") == Failure(
-        f"{tricky.url}/private/story", "forbidden by robots.txt"
+    assert fetch.page(f"{site.url}/loop") == Failure(
+        f"{site.url}/loop", reasons.too_many_redirects(20)
     )
-    assert downloader.page(f"{tricky.url}/loop") == Failure(
-        f"{tricky.url}/loop", "more than 20 redirects"
-    )
-    assert tricky.requests["/robots.txt"] == 1
-    assert tricky.requests["/private/story"] == 0
+    assert reasons.too_many_redirects(20) == "more than 20 redirects (REDIRECT_MAX_TIMES)"
+    refreshed = fetch.page(f"{site.url}/refresh")  # <meta http-equiv="refresh">
+    assert isinstance(refreshed, ArticlePage) and refreshed.url == f"{site.url}/story"
+    assert site.requests["/robots.txt"] == 1
+    assert site.requests["/private/story"] == 0
+    assert site.requests["/loop"] == 21
 
 
-def test_bodies_are_decompressed_sniffed_and_decoded(tricky, downloader):
-    gzipped = downloader.page(f"{tricky.url}/gzipped")
+def test_bodies_are_decompressed_sniffed_and_decoded(site):
+    gzipped = page(site, "/gzipped")
     assert isinstance(gzipped, ArticlePage) and gzipped.body == STORY
-    assert isinstance(downloader.page(f"{tricky.url}/untyped"), ArticlePage)
-    latin = downloader.page(f"{tricky.url}/latin-1")
-    assert isinstance(latin, ArticlePage)
-    assert latin.body.decode(latin.encoding).endswith("<p>Sæther</p></html>")
+    assert isinstance(page(site, "/untyped"), ArticlePage)  # "<!DOCTYPE html>" in the body
+    assert isinstance(page(site, "/octet.html"), ArticlePage)  # ".html" in the URL
+    latin = page(site, "/latin-1")
+    assert isinstance(latin, ArticlePage) and latin.encoding == "cp1252"
+    german = page(site, "/news/hafen-mueller.html")  # no charset anywhere: guessed
+    assert isinstance(german, ArticlePage)
+    assert "Hafenmeister Müller" in german.body.decode(german.encoding)
+    pdf = page(site, "/news/annual-report.pdf")
+    assert pdf == Failure(f"{site.url}/news/annual-report.pdf", "not HTML: application/pdf", 200)
 
 
-def test_retries_as_scrapy_does(tricky, downloader):
-    assert isinstance(downloader.page(f"{tricky.url}/flaky"), ArticlePage)
-    assert tricky.requests["/flaky"] == 2
-    busy = downloader.page(f"{tricky.url}/busy")
-    assert busy == Failure(f"{tricky.url}/busy", "HTTP 503", status=503)
-    assert tricky.requests["/busy"] == 1  # Retry-After: not now
+def test_retries_as_scrapy_does(site):
+    assert isinstance(page(site, "/flaky"), ArticlePage)
+    assert site.requests["/flaky"] == 2
+    busy = page(site, "/busy")
+    assert busy == Failure(f"{site.url}/busy", "HTTP 503", status=503)
+    assert site.requests["/busy"] == 1  # Retry-After: not now
+    page(site, "/busy", "NEWSDESK_INCREMENTAL=False")  # what stops that retry is off
+    assert site.requests["/busy"] == 1 + 3
 
 
-def test_limits_and_unreachable_sites_give_one_line_reasons(tricky, downloader):
-    huge = downloader.page(f"{tricky.url}/huge")
-    assert isinstance(huge, Failure)
-    assert huge.reason == f"larger than DOWNLOAD_MAXSIZE ({len(STORY) * 10} bytes)"
-    with socket.socket() as probe:  # a port nobody listens on once it is closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    refused = downloader.page(f"http://127.0.0.1:{port}/story")
-    assert isinstance(refused, Failure)
-    assert refused.reason == "unreachable: connection refused"
+def test_pages_over_the_size_cap_and_unreachable_sites_give_one_line_reasons(site):
+    for path in ("/huge", "/huge-unsized", "/huge-gzipped"):
+        assert page(site, path) == Failure(f"{site.url}{path}", reasons.too_large(HUGE))
+    refused = downloader().page(url := refused_url())
+    assert refused == Failure(url, "unreachable: connection refused")
+
+
+def test_requests_carry_scrapy_s_headers_and_robots_txt_its_agent(site):
+    seen: list[dict[str, str]] = []
+
+    def record(handler: NewsroomHandler) -> None:
+        seen.append(dict(handler.headers))
+        answer(200, STORY, "text/html")(handler)
+
+    site.routes["/story"] = record
+    site.routes["/rules.txt"] = answer(200, b"User-agent: archivist\nDisallow: /", "text/plain")
+    assert isinstance(page(site, "/moved", "USER_AGENT=newsdesk-test"), ArticlePage)
+    [headers] = seen
+    assert headers["User-Agent"] == "newsdesk-test"
+    assert headers["Accept-Language"] == "en"  # DEFAULT_REQUEST_HEADERS
+    assert headers["Accept-Encoding"] == "gzip, deflate, br, zstd"
+    assert headers["Referer"] == f"{site.url}/moved"  # as Scrapy's RefererMiddleware sets it
+    languages = 'DEFAULT_REQUEST_HEADERS={"Accept-Language": "de"}'
+    page(site, "/story", languages)
+    assert seen[-1]["Accept-Language"] == "de"
+    forbidden = page(site, "/story", "ROBOTSTXT_USER_AGENT=archivist")
+    assert forbidden == Failure(f"{site.url}/story", "forbidden by robots.txt")
+
+
+@pytest.fixture
+def slow(tmp_path) -> Iterator[tuple[Newsroom, SilentHost]]:
+    stop = threading.Event()
+    server, silent = Newsroom.copy_of_site(tmp_path), SilentHost()
+    install_slow(server, stop)
+    yield server, silent
+    stop.set()
+    server.shutdown()
+    silent.close()
+
+
+TIMEOUT = 0.5
+
+
+@pytest.mark.parametrize("retries", [0, 1])
+def test_every_download_ends_within_download_timeout(slow, retries):
+    """Each download (and each retry) ends DOWNLOAD_TIMEOUT after it started, however slowly
+    its answer comes. A silent host costs its robots.txt's, then its pages are not asked for."""
+    site, silent = slow
+    fetch = downloader(f"DOWNLOAD_TIMEOUT={TIMEOUT}", f"RETRY_TIMES={retries}")
+    cases = {f"{silent.url}/story": 1, f"{site.url}/drip-status": 1}
+    if not retries:
+        cases |= {f"{site.url}/drip-body": 1, f"{site.url}/hang": 1}
+    for url, downloads in cases.items():
+        started = time.monotonic()
+        assert fetch.page(url) == Failure(url, reasons.TIMED_OUT)
+        took = time.monotonic() - started
+        expected = downloads * (1 + retries) * TIMEOUT
+        assert expected - 0.05 < took < expected + 0.3 * downloads * (1 + retries), url
+    assert site.requests["/drip-status"] == 1 + retries
+
+
+def settings(*overrides: str) -> dict[str, object]:
+    return plain_settings(env={}, overrides=overrides)
+
+
+def test_what_the_direct_path_cannot_honour_goes_through_scrapy(monkeypatch):
+    urls = ["http://127.0.0.1/a"]
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert scrapy_needed(settings(), urls) is None
+    assert scrapy_needed(settings(), urls * 5) == "more than 4 URLs (NEWSDESK_DIRECT_MAX_URLS)"
+    assert scrapy_needed(settings("NEWSDESK_DIRECT_MAX_URLS=0"), urls) is not None
+    for honoured in (
+        "DOWNLOAD_TIMEOUT=5", "ROBOTSTXT_USER_AGENT=me", "CONCURRENT_REQUESTS=32",
+        "AUTOTHROTTLE_ENABLED=False", "COOKIES_ENABLED=False", "LOG_LEVEL=DEBUG",
+        'DEFAULT_REQUEST_HEADERS={"Accept-Language": "de"}', "METAREFRESH_ENABLED=False",
+    ):  # fmt: skip
+        assert scrapy_needed(settings(honoured), urls) is None, honoured
+    for name, value in (
+        ("DOWNLOADER_MIDDLEWARES", '{"my.Middleware": 543}'),
+        ("SPIDER_MIDDLEWARES", '{"my.Middleware": 543}'),
+        ("ITEM_PIPELINES", '{"my.Pipeline": 100}'),
+        ("ADDONS", '{"my.Addon": 100}'),
+        ("EXTENSIONS", '{"my.Extension": 100}'),
+        ("COOKIES_ENABLED", "True"),
+        ("HTTPCACHE_ENABLED", "True"),
+        ("COMPRESSION_ENABLED", "False"),
+        ("DOWNLOAD_HANDLERS", '{"https": "my.Handler"}'),
+    ):
+        why = scrapy_needed(settings(f"{name}={value}"), urls)
+        assert why == f"{name} is set, which only Scrapy honours"
+    monkeypatch.setenv("https_proxy", "http://127.0.0.1:3128")
+    assert scrapy_needed(settings(), urls) == "a proxy for https in the environment"
+    assert scrapy_needed(settings("HTTPPROXY_ENABLED=False"), urls) is None

@@ -1,6 +1,9 @@
 """newsdesk's Python API: crawl feeds or fetch pages into an archive. The CLI is a thin layer on it.
 
-Each function runs Scrapy's reactor, which can run once per process: call one per process.
+`fetch_urls` takes plain values and returns plain ones; it picks how to download (Scrapy, or
+crawler/app/direct.py without it) and runs Scrapy only when it must. Scrapy's reactor can run
+once per process: call `crawl_feeds`, or a `fetch_urls` that needs Scrapy, once per process.
+Scrapy, the spiders and the archive load only when a call needs them.
 """
 
 from __future__ import annotations
@@ -8,27 +11,38 @@ from __future__ import annotations
 import logging
 import math
 import os
+import sys
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from scrapy import signals
-from scrapy.crawler import AsyncCrawlerProcess
-
+from crawler.app import direct
+from crawler.app.config import build_settings, plain_settings
 from crawler.ingest.items import Failure, FeedEntry, FeedPolled, StoredArticle
 from crawler.ingest.sources import normalize_feed_url
 from crawler.policy.lock import crawl_lock
 from crawler.policy.plan import Config, plan_crawl
 from crawler.policy.runs import CRAWL_EXIT, RunResult, UsageError, check_urls, run_counts
-from spiders.feeds import FeedSpider
-from spiders.page import PageSpider
-from storage import Archive
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from pathlib import Path
+
     from scrapy import Spider
     from scrapy.settings import Settings
 
+    from storage import Archive
+
 logger = logging.getLogger(__name__)
+
+# What the front ends change of crawler/components/settings.py (made for `scrapy crawl`):
+# quieter, with logger names, dated as Scrapy dates its lines.
+FRONT_END_DEFAULTS = {
+    "LOG_LEVEL": "WARNING",
+    "LOG_FORMAT": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+    "LOG_DATEFORMAT": "%Y-%m-%d %H:%M:%S",
+}
 
 
 # Scrapy components that log failures (with tracebacks) that newsdesk reports in one line itself.
@@ -47,6 +61,15 @@ def run_spider(
     Without `keep_articles`, the result lists the feeds polled but not each article stored or
     failed: a crawl counts those in its stats, and a list would grow with the crawl.
     """
+    from scrapy import signals
+    from scrapy.crawler import AsyncCrawlerProcess
+
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if getattr(reactor, "_startedBefore", False):
+        raise UsageError(
+            "Scrapy has run in this process already and cannot run twice: "
+            "crawl or fetch through Scrapy in a new process"
+        )
     process = AsyncCrawlerProcess(settings)  # configures logging from LOG_LEVEL
     if logging.getLevelName(settings.get("LOG_LEVEL")) >= logging.WARNING:
         for name in REPORTED_BY_NEWSDESK:
@@ -73,6 +96,8 @@ def run_spider(
 
 def open_archive(settings: Settings) -> Archive:
     """Open (and create or migrate) the archive named by NEWSDESK_DB; raises StorageError."""
+    from storage import Archive
+
     return Archive(settings.get("NEWSDESK_DB"))
 
 
@@ -154,6 +179,8 @@ def crawl_plan(
     says how the run ended."""
     if not feeds and not pages:
         return RunResult(stats={}, status="nothing due")
+    from spiders.feeds import FeedSpider
+
     if max_runtime:
         settings.set("CLOSESPIDER_TIMEOUT", max_runtime, priority="cmdline")
     result = run_spider(FeedSpider, settings, keep_articles=False, feeds=feeds, revisits=pages)
@@ -194,9 +221,101 @@ def finish_run(settings: Settings, run_id: int, status: str, counts: dict[str, i
         archive.close()
 
 
-def fetch_urls(settings: Settings, urls: list[str]) -> RunResult:
-    """Fetch article pages now (robots.txt still applies) and store them. `newsdesk fetch` of
-    a few pages takes crawler/app/direct.py instead, which does not start Scrapy."""
+@dataclass
+class FetchResult:
+    """What `fetch_urls` did: the rows it stored and the URLs it could not store, as plain
+    values, and which way it downloaded them."""
+
+    articles: list[dict[str, Any]]  # `articles` rows as stored (lists as lists)
+    failures: list[dict[str, Any]]  # {"url", "reason", "status"}, as in `failures`
+    via: str  # "direct" (crawler/app/direct.py), "scrapy", or "saved" (`store_page`)
+    why_scrapy: str | None = None  # why the direct path would not do
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def fetch_urls(
+    urls: Iterable[str],
+    *,
+    db: str | Path | None = None,
+    config_file: str | Path | None = None,
+    settings: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> FetchResult:
+    """Fetch article pages now (robots.txt still applies), store them in the archive `db`, and
+    return what was stored and what failed.
+
+    Settings come as for the CLI: newsdesk's defaults, the TOML `config_file`, `NEWSDESK_*`
+    variables (`env`, default `os.environ`), `db`, then `settings` (any Scrapy or `NEWSDESK_*`
+    setting, as `-s` gives them). Up to NEWSDESK_DIRECT_MAX_URLS pages go without Scrapy when
+    nothing in the settings or environment needs it (`direct.scrapy_needed`); both ways store
+    the same rows and failure reasons. Raises `UsageError` (a URL that is not http(s)),
+    `ConfigError` or `StorageError` before any download.
+    """
+    urls = list(urls)
     check_urls(urls)
-    open_archive(settings).close()
+    layers = settings_layers(db, config_file, settings, env)
+    plain = plain_settings(**layers)
+    why = direct.scrapy_needed(plain, urls)
+    if why is None:
+        result = direct.fetch_urls(plain, urls)
+    else:
+        result = fetch_with_scrapy(build_settings(**layers), urls)
+    return fetch_result(result, "direct" if why is None else "scrapy", why)
+
+
+def store_page(
+    url: str,
+    html: bytes,
+    *,
+    db: str | Path | None = None,
+    config_file: str | Path | None = None,
+    settings: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> FetchResult:
+    """Extract and store a page saved earlier, as if fetched from `url` now (no download);
+    settings and result as for `fetch_urls`."""
+    check_urls([url])
+    plain = plain_settings(**settings_layers(db, config_file, settings, env))
+    return fetch_result(direct.store_saved(plain, url, html), "saved", None)
+
+
+def settings_layers(
+    db: str | Path | None,
+    config_file: str | Path | None,
+    settings: Mapping[str, Any] | None,
+    env: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """The API's arguments as crawler/app/config.py's layers."""
+    return {
+        "config_file": config_file,
+        "env": env,
+        "flags": {"db": None if db is None else str(db)},
+        "settings": settings,
+        "command_defaults": FRONT_END_DEFAULTS,
+    }
+
+
+def fetch_result(result: RunResult, via: str, why: str | None) -> FetchResult:
+    return FetchResult(
+        articles=[public_row(s) for s in result.stored],
+        failures=[{"url": f.url, "reason": f.reason, "status": f.status} for f in result.failures],
+        via=via,
+        why_scrapy=why,
+        stats=dict(result.stats),
+    )
+
+
+def fetch_with_scrapy(settings: Settings, urls: list[str]) -> RunResult:
+    """Fetch article pages with Scrapy's `page` spider, which fetches from several sites at
+    once."""
+    from spiders.page import PageSpider
+
+    open_archive(settings).close()  # an unusable archive stops us before any download
     return run_spider(PageSpider, settings, urls=urls)
+
+
+def public_row(stored: StoredArticle) -> dict[str, Any]:
+    """The `articles` row the pipeline stored for a page, without its internal keys."""
+    row = dict(stored.row or {"url": stored.url, "canonical_url": stored.canonical_url})
+    row.pop("aliases", None)
+    return row

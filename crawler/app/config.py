@@ -91,11 +91,13 @@ def settings_layers(
     env: Mapping[str, str] | None = None,
     flags: Mapping[str, Any] | None = None,
     overrides: Iterable[str] = (),
+    settings: Mapping[str, Any] | None = None,
     command_defaults: Mapping[str, Any] | None = None,
 ) -> list[tuple[dict[str, Any], int]]:
     """Each layer's settings with its Scrapy priority, lowest first:
     crawler/components/settings.py, the
-    command's own defaults, the config file, the environment, CLI flags, `-s` overrides."""
+    command's own defaults, the config file, the environment, CLI flags, `-s` overrides (and
+    `settings`, the Python API's, as values)."""
     project = {name: getattr(defaults, name) for name in dir(defaults) if name.isupper()}
     layers = [
         (project, PRIORITY["project"]),
@@ -103,7 +105,7 @@ def settings_layers(
         (read_config_file(config_file), PRIORITY["config_file"]),
         (from_env(os.environ if env is None else env), PRIORITY["env"]),
         ({OPTIONS[k]: v for k, v in (flags or {}).items() if v is not None}, PRIORITY["flags"]),
-        (parse_overrides(overrides), PRIORITY["cmdline"]),
+        (parse_overrides(overrides) | dict(settings or {}), PRIORITY["cmdline"]),
     ]
 
     # The User-Agent names the contact URL, unless a layer above the contact URL's sets it.

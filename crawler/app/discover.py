@@ -1,7 +1,7 @@
 """`newsdesk feeds add`: what a URL is (a feed, a sitemap, or a page that declares sources) and
 which sources to remember.
 
-Every request goes through `fetch`'s polite downloader (crawler/app/direct.py): robots.txt, the
+Every request goes through `fetch`'s polite downloader (crawler/app/download.py): robots.txt, the
 User-Agent, timeouts, size cap and DOWNLOAD_DELAY between requests to one site. Scrapy's sitemap
 parser (spiders/sitemaps.py) is loaded only when a sitemap turns up.
 """
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from crawler.app.direct import Downloader, is_html
+from crawler.app.download import Downloader
 from crawler.ingest import reasons
 from crawler.ingest.feeds import FeedError, parse_feed
 from crawler.ingest.items import Failure
@@ -31,7 +31,7 @@ from crawler.policy.runs import UsageError
 
 if TYPE_CHECKING:
     from crawler.app.config import PlainSettings
-    from crawler.app.direct import Answer
+    from crawler.app.download import Answer
 
 
 class NotASource(UsageError):
@@ -77,7 +77,7 @@ class Discoverer:
         if source is not None:
             kind = "a sitemap" if "sitemap" in source.kind else "a feed"
             return Discovery(url, kind, [source])
-        if not is_html(answer.content_type, answer.body):
+        if not self.downloader.is_html(answer):
             raise NotASource(
                 f"{url}: not a feed, a sitemap or a web page ({answer.content_type or 'no type'})"
             )
@@ -116,10 +116,9 @@ class Discoverer:
     def try_robots_sitemaps(self, found: Discovery, page_url: str) -> None:
         """The sitemaps the site's robots.txt names (read once: the downloader's copy)."""
         parts = urlsplit(page_url)
-        site = f"{parts.scheme}://{parts.netloc}"
-        rules = self.downloader.robots.get(site)
-        if rules is None:  # robots.txt not obeyed, or unreachable when it was asked
-            answer = self.get(f"{site}/robots.txt")
+        rules = self.downloader.robots.get(parts.netloc)
+        if not isinstance(rules, Protego):  # not obeyed, no rules, or unreachable when asked
+            answer = self.get(f"{parts.scheme}://{parts.netloc}/robots.txt")
             if isinstance(answer, Failure):
                 return
             rules = Protego.parse(answer.body.decode("utf-8-sig", errors="ignore"))
@@ -149,9 +148,9 @@ class Discoverer:
 
     def get(self, url: str) -> Answer | Failure:
         answer = self.downloader.get(url)
-        if isinstance(answer, Failure) or 200 <= answer.response.status < 300:
+        if isinstance(answer, Failure) or 200 <= answer.status < 300:
             return answer
-        status = answer.response.status
+        status = answer.status
         return Failure(answer.url, reasons.http_status(status), status=status)
 
     def identify(self, url: str, answer: Answer) -> Source | None:
@@ -176,7 +175,7 @@ class Discoverer:
             return Source(
                 where, kind, title=read.publication, moved_from=moved_from, note=read.summary()
             )
-        if is_html(answer.content_type, answer.body) and answer.body.lstrip()[:5] != b"<?xml":
+        if self.downloader.is_html(answer) and answer.body.lstrip()[:5] != b"<?xml":
             return None
         try:
             feed = parse_feed(answer.body, url=answer.url, content_type=answer.content_type)

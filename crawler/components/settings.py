@@ -17,6 +17,9 @@ NEWSDESK_CONTACT_URL = (
 )
 NEWSDESK_MIN_CHARS = 200  # shorter article text is a failure: "no article text (N characters)"
 NEWSDESK_WORKERS = 0  # extraction processes; 0 means one per core
+# `fetch` of up to this many URLs goes without Scrapy (crawler/app/direct.py) when no setting
+# needs Scrapy; 0 sends every fetch through Scrapy.
+NEWSDESK_DIRECT_MAX_URLS = 4
 NEWSDESK_EXTRACT_INLINE = (
     False  # extract in the crawling process instead (fetch does, for a few URLs)
 )

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage import ArticleRow
 
 # Request/response meta keys the feed spider shares with crawler/components/incremental.py.
 FEED_META = "newsdesk_feed"  # request.meta: the feed URL as the user named it
@@ -69,10 +73,11 @@ class Failure:
 
 @dataclass
 class StoredArticle:
-    """What the pipeline reports for a page it stored."""
+    """What the pipeline reports for a page it stored, with the row it stored."""
 
     url: str
     canonical_url: str
+    row: ArticleRow | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -132,7 +132,7 @@ class ArchivePipeline:
         self.add_row(row)
         if self.batch and self.flush_timer is None:
             self.flush_timer = asyncio.get_running_loop().call_later(BATCH_SECONDS, self.flush)
-        return StoredArticle(url=row["url"], canonical_url=row["canonical_url"])
+        return StoredArticle(url=row["url"], canonical_url=row["canonical_url"], row=row)
 
     def add_row(self, row: ArticleRow) -> None:
         """Queue an extracted article for the next write; write the batch once it is full."""

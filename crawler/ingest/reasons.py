@@ -31,6 +31,11 @@ def not_html(content_type: str) -> str:
     return f"not HTML: {content_type.split(';')[0].strip() or 'unknown type'}"
 
 
+def too_many_redirects(limit: int) -> str:
+    """A chain of redirects longer than REDIRECT_MAX_TIMES (a loop, most often)."""
+    return f"more than {limit} redirects (REDIRECT_MAX_TIMES)"
+
+
 def too_large(limit: int, setting: str = "DOWNLOAD_MAXSIZE") -> str:
     """A page or feed bigger than newsdesk takes: the same words whether the size was announced
     (Content-Length) or found while downloading or before extracting."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from crawler.app.config import ConfigError, build_settings, plain_settings
-from crawler.policy.runs import RunResult, UsageError
+from crawler.policy.runs import UsageError
 from crawler.policy.schedule import ScheduleError, parse_duration
 from storage import Archive, StorageError
 
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from scrapy.settings import Settings
 
     from crawler.app.config import PlainSettings
+
+T = TypeVar("T")
 
 # Exit codes (documented in the README).
 EXIT_OK = 0
@@ -96,7 +98,7 @@ def make_plain_settings(**options: Any) -> PlainSettings:
         raise click.ClickException(str(exc)) from exc
 
 
-def run(action: Callable[[], RunResult]) -> RunResult:
+def run(action: Callable[[], T]) -> T:
     """Run an API call, turning our exceptions into one clear line."""
     try:
         return action()

@@ -8,14 +8,8 @@ from typing import Any
 
 import click
 
-from crawler.app.cli.common import (
-    EXIT_PARTIAL,
-    make_plain_settings,
-    make_settings,
-    run,
-    settings_options,
-)
-from storage import Archive
+from crawler.app.cli.common import EXIT_PARTIAL, LOG_LEVELS, run, settings_options
+from crawler.app.config import OPTIONS, parse_overrides
 
 
 @click.command()
@@ -38,7 +32,12 @@ def fetch(
     as_text: bool,
     html_file: Any,
     page_url: str | None,
-    **options: Any,
+    config_file: str | None,
+    db: str | None,
+    user_agent: str | None,
+    delay: float | None,
+    overrides: tuple[str, ...],
+    verbose: int,
 ) -> None:
     """Fetch article pages now and store them (robots.txt is obeyed).
 
@@ -50,39 +49,43 @@ def fetch(
         newsdesk fetch https://example.org/2025/story.html --db archive.db --text
         newsdesk fetch --html saved.html --url https://example.org/2025/story.html --json
     """
-    from crawler.app import direct
+    from crawler.app import api  # Scrapy loads only if this fetch needs it
 
+    flags = {"user_agent": user_agent, "delay": delay}
+    flags["log_level"] = LOG_LEVELS[min(verbose, 2)] if verbose else None
+    given = {OPTIONS[k]: v for k, v in flags.items() if v is not None}
+    where: dict[str, Any] = {"db": db, "config_file": config_file}
     if html_file is not None or page_url is not None:
         if html_file is None or page_url is None or urls:
             raise click.UsageError("--html FILE and --url URL go together, without other URLs")
-        plain = make_plain_settings(**options)
-        db = plain["NEWSDESK_DB"]
         urls = (page_url,)
-        result = run(lambda: direct.store_saved(plain, page_url, html_file.read()))
+        html = html_file.read()
+        result = run(
+            lambda: api.store_page(
+                page_url, html, **where, settings=given | parse_overrides(overrides)
+            )
+        )
     elif not urls:
         raise click.UsageError("give a URL to fetch, or --html FILE --url URL")
-    elif (
-        len(urls) <= direct.MAX_URLS
-    ):  # a person waiting: no Scrapy start-up (crawler/app/direct.py)
-        plain = make_plain_settings(**options)
-        db = plain["NEWSDESK_DB"]
-        result = run(lambda: direct.fetch_urls(plain, list(urls)))
     else:
-        from crawler.app import api
-
-        settings = make_settings(**options)
-        db = settings["NEWSDESK_DB"]
-        result = run(lambda: api.fetch_urls(settings, list(urls)))
+        result = run(
+            lambda: api.fetch_urls(
+                urls,
+                **where,
+                settings=given | parse_overrides(overrides),  # -s over the flags
+            )
+        )
+        if verbose:
+            how = f"through Scrapy ({result.why_scrapy})" if result.via == "scrapy" else "direct"
+            click.echo(f"newsdesk fetch: downloaded {how}", err=True)
     for failure in result.failures:
-        click.echo(f"not stored: {failure.url}: {failure.reason}", err=True)
-    archive = Archive(db)
-    rows = [r for s in result.stored if (r := archive.article_by_url(s.canonical_url))]
-    archive.close()
+        click.echo(f"not stored: {failure['url']}: {failure['reason']}", err=True)
+    rows = result.articles
     for row in rows:
         click.echo(f"stored: {row['title'] or '(no headline)'}  {row['url']}", err=True)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif as_text:
         click.echo("\n\n".join(f"{r['title'] or '(no headline)'}\n\n{r['text']}" for r in rows))
-    if len(result.stored) < len(urls):
+    if len(rows) < len(urls):
         sys.exit(EXIT_PARTIAL)
