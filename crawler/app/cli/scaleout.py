@@ -143,7 +143,7 @@ def ingest(redis_url: str, once: bool, push: bool, every_feed: bool, **options: 
 
     try:
         result = run(
-            lambda: run_ingest(  # type: ignore[arg-type, return-value]
+            lambda: run_ingest(
                 jobs,
                 config,
                 once=once,
