@@ -20,9 +20,6 @@ from typing import TYPE_CHECKING, Any
 from crawler.app import direct
 from crawler.app.config import build_settings, plain_settings
 from crawler.ingest.items import Failure, FeedEntry, FeedPolled, StoredArticle
-from crawler.ingest.sources import normalize_feed_url
-from crawler.policy.lock import crawl_lock
-from crawler.policy.plan import Config, plan_crawl
 from crawler.policy.runs import CRAWL_EXIT, RunResult, UsageError, check_urls, run_counts
 
 if TYPE_CHECKING:
@@ -117,6 +114,10 @@ def crawl_feeds(
     wait included, and stops the crawl cleanly. The result counts the articles (`counts`,
     `stats`) rather than listing them: `stored` and `failures` stay empty.
     """
+    from crawler.ingest.sources import normalize_feed_url
+    from crawler.policy.lock import crawl_lock
+    from crawler.policy.plan import Config, plan_crawl  # the archive: not for a direct fetch
+
     started = time.monotonic()
     config = Config.from_settings(settings)  # a bad setting stops us before any write
     archive = open_archive(settings)
