@@ -254,6 +254,7 @@ def test_feed_disabled_after_failures_and_enabled_again(site, tmp_path):
     site.reset_counts()
     skipped = newsdesk(db, "crawl", "--all", *limit, *FAST)
     assert site.requests["/atom.xml"] == 0, skipped.stderr
+    assert "nothing due: every source is disabled (see `newsdesk feeds list`)" in skipped.stderr
     del site.overrides["/atom.xml"]
     enabled = newsdesk(db, "feeds", "enable", feed)
     assert (enabled.returncode, enabled.stderr) == (0, f"{feed}: enabled, due now\n")

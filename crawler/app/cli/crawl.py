@@ -103,6 +103,8 @@ def crawl(
 def summary(result: RunResult) -> str:
     """The one line a crawl prints, from its `crawl_runs` counters."""
     c = result.counts
+    if result.status == "nothing due" and result.next_poll is None:
+        return "nothing due: every source is disabled (see `newsdesk feeds list`)"
     if result.status == "nothing due":
         return f"nothing due; next feed poll at {result.next_poll} (--all polls now)"
     line = (

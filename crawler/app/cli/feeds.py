@@ -169,7 +169,7 @@ def feeds_list(as_json: bool, db: str) -> None:
         click.echo(
             f"{status:<11}{row['kind'] or '?':<12}{row['consecutive_failures'] or 0:>5}  "
             f"{short_time(row['last_polled']) or 'never':<17}  "
-            f"{short_time(row['next_poll']) or 'due now':<17}{row['articles']:>9}  "
+            f"{next_poll(row):<17}{row['articles']:>9}  "
             f"{row['url']}" + (f"  {label}" if label else "")
         )
 
@@ -184,6 +184,12 @@ HEALTH = (
 def health(row: dict[str, Any]) -> dict[str, Any]:
     """A source as `feeds list --json` shows it."""
     return {name: row[name] for name in HEALTH}
+
+
+def next_poll(row: dict[str, Any]) -> str:
+    if row["disabled"]:
+        return "-"
+    return short_time(row["next_poll"]) or "due now"
 
 
 def short_time(value: str | None) -> str | None:
