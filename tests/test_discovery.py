@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -121,6 +121,12 @@ def test_robots_txt_sitemap_when_nothing_else(served, tmp_path):
     )
     [row] = sources(db).values()
     assert (row["kind"], row["category"]) == ("newssitemap", "Coast")
+    robots = newsdesk(db, "feeds", "add", f"{mapped.url}/robots.txt", *FAST)
+    assert robots.stdout.splitlines() == [
+        f"{mapped.url}/robots.txt: a robots.txt that names 1 sitemap",
+        f"  known   newssitemap {mapped.url}/news-sitemap.xml  The Coastal Ledger; "
+        "3 URLs listed, 2 recent, 1 older",
+    ]
 
 
 def test_feed_spellings_collapse_to_one_row(site_url, tmp_path):
@@ -214,6 +220,13 @@ def test_news_sitemap_follows_only_fresh_entries(ledger, tmp_path):
     again = newsdesk(db, "crawl", "--all", *FAST)
     assert again.returncode == 0, again.stderr
     assert ledger.answers == {("/robots.txt", 200): 1, ("/news-sitemap.xml", 304): 1}
+    # the publisher changes the council story: its lastmod moves past our fetch
+    sitemap = ledger.root / "news-sitemap.xml"
+    later = datetime.now(UTC).isoformat(timespec="seconds")
+    sitemap.write_text(sitemap.read_text().replace("<lastmod>{{ago 1h}}", f"<lastmod>{later}"))
+    ledger.reset_counts()
+    assert newsdesk(db, "crawl", "--all", *FAST).returncode == 0
+    assert ledger.article_requests() == {"/news/council-vote.html": 1}
 
 
 def test_sitemap_index_with_gzip_child(ledger, tmp_path):

@@ -77,6 +77,12 @@ class Discoverer:
         if source is not None:
             kind = "a sitemap" if "sitemap" in source.kind else "a feed"
             return Discovery(url, kind, [source])
+        if urlsplit(answer.url).path == "/robots.txt":
+            found = Discovery(url, "a robots.txt")
+            self.add_robots_sitemaps(found, answer.body)
+            if not found.sources:
+                raise NotASource(f"{url}: a robots.txt that names no readable sitemap")
+            return found
         if not self.downloader.is_html(answer):
             raise NotASource(
                 f"{url}: not a feed, a sitemap or a web page ({answer.content_type or 'no type'})"
@@ -129,6 +135,13 @@ class Discoverer:
             found.what = "a web page that declares no feed; robots.txt names " + plural(
                 len(sitemaps), "sitemap"
             )
+
+    def add_robots_sitemaps(self, found: Discovery, body: bytes) -> None:
+        """The sitemaps a robots.txt (given as the URL to add) names."""
+        rules = Protego.parse(body.decode("utf-8-sig", errors="ignore"))
+        for sitemap in dict.fromkeys(rules.sitemaps):
+            self.add(found, sitemap)
+        found.what += f" that names {plural(len(found.sources) + len(found.skipped), 'sitemap')}"
 
     def add(self, found: Discovery, url: str, *, quiet: bool = False) -> bool:
         """Fetch `url` and note it as a source, or (unless `quiet`) why it is not one."""
