@@ -114,6 +114,24 @@ def test_pages_over_the_size_cap_and_unreachable_sites_give_one_line_reasons(sit
     assert refused == Failure(url, "unreachable: connection refused")
 
 
+def test_robots_txt_is_read_as_a_crawl_reads_it(site):
+    """RFC 9309, as crawler/components/robots.py: a 5xx disallows the site, a 4xx allows all,
+    and the first 500 KiB are read whatever DOWNLOAD_MAXSIZE."""
+    site.routes["/robots.txt"] = answer(503, b"", "text/plain")
+    assert page(site, "/story", "RETRY_TIMES=1") == Failure(
+        f"{site.url}/story", reasons.robots_unreachable("HTTP 503")
+    )
+    assert site.requests["/robots.txt"] == 2 and site.requests["/story"] == 0
+    site.routes["/robots.txt"] = answer(404, b"User-agent: *\nDisallow: /", "text/plain")
+    assert isinstance(page(site, "/private/story"), ArticlePage)
+    filler = b"# " + b"x" * 1000 + b"\n"
+    rules = b"User-agent: *\nDisallow: /private/\n" + filler * 600 + b"Disallow: /story\n"
+    site.routes["/robots.txt"] = answer(200, rules, "text/plain")
+    fetch = downloader(f"DOWNLOAD_MAXSIZE={len(rules) // 2}")
+    assert fetch.page(f"{site.url}/private/story").reason == reasons.ROBOTS_FORBIDDEN
+    assert isinstance(fetch.page(f"{site.url}/story"), ArticlePage)  # its rule is past 500 KiB
+
+
 def test_requests_carry_scrapy_s_headers_and_robots_txt_its_agent(site):
     seen: list[dict[str, str]] = []
 

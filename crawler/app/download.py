@@ -217,7 +217,7 @@ class Downloader:
 
     def page(self, url: str) -> ArticlePage | Failure:
         """The article page at `url` (after redirects), or why there is none."""
-        answer = self.get(url, polite=True)
+        answer = self.get(url)
         if isinstance(answer, Failure):
             logger.warning("%s: %s", answer.url, answer.reason)
             return answer
@@ -231,20 +231,21 @@ class Downloader:
         encoding = responses.encoding(answer.body, content_type)
         return ArticlePage(url=answer.url, body=answer.body, encoding=encoding)
 
-    def get(self, url: str, *, polite: bool = True) -> Answer | Failure:
-        """The answer at the end of `url`'s redirects, retried as Scrapy retries it; robots.txt
-        is asked before each request of a page (`polite`), and DOWNLOAD_DELAY kept."""
+    def get(self, url: str, *, robots_txt: bool = False) -> Answer | Failure:
+        """The answer at the end of `url`'s redirects, retried as Scrapy retries it, with
+        robots.txt asked and DOWNLOAD_DELAY kept before each request; not for a site's
+        robots.txt itself (`robots_txt`)."""
         url = safe_url_string(url)
         headers = urllib3.HTTPHeaderDict(self.headers)
         retries = 0  # Scrapy carries the count along the redirects
         redirects: list[int] = []
         while True:
-            if polite and (why := self.forbidden(url)):
-                return Failure(url, why)
-            if polite:
+            if not robots_txt:
+                if why := self.forbidden(url):
+                    return Failure(url, why)
                 self.wait_for_turn(url)
             try:
-                answer = self.download(url, headers, robots=not polite)
+                answer = self.download(url, headers, robots_txt=robots_txt)
             except DownloadFailed as exc:
                 if exc.retry and retries < self.retry_times:
                     retries += 1
@@ -270,9 +271,11 @@ class Downloader:
             answer.redirects = redirects
             return answer
 
-    def download(self, url: str, headers: urllib3.HTTPHeaderDict, *, robots: bool) -> Answer:
+    def download(
+        self, url: str, headers: urllib3.HTTPHeaderDict, *, robots_txt: bool = False
+    ) -> Answer:
         """One request and its whole answer within DOWNLOAD_TIMEOUT; raises `DownloadFailed`.
-        A robots.txt (`robots`) is read up to PARSE_LIMIT bytes, not DOWNLOAD_MAXSIZE."""
+        A robots.txt is read up to PARSE_LIMIT bytes, not DOWNLOAD_MAXSIZE."""
         with Deadline(self.timeout) as deadline:
             try:
                 response = self.http.urlopen(
@@ -286,7 +289,7 @@ class Downloader:
                     timeout=deadline.timeout(),
                 )
                 try:
-                    answer = self.read(url, response, robots=robots)
+                    answer = self.read(url, response, robots_txt=robots_txt)
                 finally:
                     response.release_conn()
             except (urllib3.exceptions.HTTPError, OSError) as exc:
@@ -299,11 +302,13 @@ class Downloader:
             raise DownloadFailed(reasons.TIMED_OUT, retry=True)
         return answer
 
-    def read(self, url: str, response: urllib3.BaseHTTPResponse, *, robots: bool) -> Answer:
+    def read(
+        self, url: str, response: urllib3.BaseHTTPResponse, *, robots_txt: bool = False
+    ) -> Answer:
         """The whole body: no more than DOWNLOAD_MAXSIZE bytes, announced, received or
         decompressed; decompressed as Scrapy's HttpCompressionMiddleware would. Of a robots.txt,
         what came until PARSE_LIMIT bytes were received."""
-        max_size = 0 if robots else self.max_size
+        max_size = 0 if robots_txt else self.max_size
         announced = response.headers.get("Content-Length", "")
         if max_size and announced.isdigit() and int(announced) > max_size:
             response.close()
@@ -316,7 +321,7 @@ class Downloader:
                 response.close()
                 raise TooLarge
             chunks.append(chunk)
-            if robots and response.tell() > PARSE_LIMIT:
+            if robots_txt and response.tell() > PARSE_LIMIT:
                 response.close()  # the answer so far is parsed
                 break
         return Answer(url, response.status, response.headers, b"".join(chunks), bool(encodings))
@@ -387,7 +392,7 @@ class Downloader:
         or, when it answers 5xx or 429 or not at all, the reason none of its pages may be
         fetched. Its first PARSE_LIMIT bytes are read, whatever DOWNLOAD_MAXSIZE."""
         parts = urlsplit(url)
-        answer = self.get(f"{parts.scheme}://{parts.netloc}/robots.txt", polite=False)
+        answer = self.get(f"{parts.scheme}://{parts.netloc}/robots.txt", robots_txt=True)
         if isinstance(answer, Failure):
             if answer.reason == reasons.too_many_redirects(self.max_redirects):
                 return None  # Scrapy's IgnoreRequest: no rules
