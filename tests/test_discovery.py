@@ -129,6 +129,14 @@ def test_robots_txt_sitemap_when_nothing_else(served, tmp_path):
     ]
 
 
+def test_an_unreachable_site_is_one_line(tmp_path):
+    refused = newsdesk(tmp_path / "news.db", "feeds", "add", "http://127.0.0.1:1/", *FAST)
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "Error: http://127.0.0.1:1/: unreachable: connection refused\n",
+    )
+
+
 def test_feed_spellings_collapse_to_one_row(site_url, tmp_path):
     db = tmp_path / "news.db"
     port = site_url.rsplit(":", 1)[1]

@@ -125,7 +125,7 @@ def quiet_downloads(verbose: int) -> None:
     show with -v."""
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.ERROR
-    for name in ("crawler.app.direct", "urllib3"):
+    for name in ("crawler.app.direct", "crawler.app.download", "urllib3"):
         logging.getLogger(name).setLevel(level)
 
 
