@@ -5,6 +5,7 @@ through both paths and compares the archives."""
 
 from __future__ import annotations
 
+import fnmatch
 import subprocess
 import sys
 import threading
@@ -14,8 +15,9 @@ from collections.abc import Iterator
 import pytest
 
 from crawler.app.config import plain_settings
-from crawler.app.direct import scrapy_needed
+from crawler.app.direct import HONOURED, NO_EFFECT, scrapy_needed
 from crawler.app.download import Downloader
+from crawler.components import settings as newsdesk_settings
 from crawler.ingest import reasons
 from crawler.ingest.items import ArticlePage, Failure
 from tests.answers import HUGE, STORY, SilentHost, answer, install, install_slow, refused_url
@@ -188,6 +190,15 @@ def test_every_download_ends_within_download_timeout(slow, retries):
 
 def settings(*overrides: str) -> dict[str, object]:
     return plain_settings(env={}, overrides=overrides)
+
+
+def test_every_newsdesk_setting_is_honoured_or_of_no_effect_on_the_direct_path():
+    """A new NEWSDESK_* setting needs a decision: add it to HONOURED (and honour it in
+    crawler/app/direct.py or download.py) or to NO_EFFECT, in crawler/app/direct.py."""
+    listed = (*HONOURED, *NO_EFFECT)
+    names = [name for name in dir(newsdesk_settings) if name.startswith("NEWSDESK_")]
+    unlisted = [n for n in names if not any(fnmatch.fnmatchcase(n, p) for p in listed)]
+    assert not unlisted
 
 
 def test_what_the_direct_path_cannot_honour_goes_through_scrapy(monkeypatch):

@@ -41,10 +41,14 @@ HONOURED = (
     "METAREFRESH_IGNORE_TAGS", "REFERER_ENABLED", "HTTPPROXY_ENABLED", "LOG_LEVEL", "LOG_FORMAT",
     "LOG_DATEFORMAT",
 )  # fmt: skip
-# Settings that change nothing in a fetch of a few pages, one at a time, extracted in-process.
+# Settings that change nothing in a fetch of a few pages, one at a time, extracted in-process
+# (crawl schedules, progress, the Redis cluster). tests/test_direct.py checks that every
+# NEWSDESK_* setting is in one of the two lists.
 NO_EFFECT = (
     "NEWSDESK_WORKERS", "NEWSDESK_EXTRACT_INLINE", "NEWSDESK_POLL_*", "NEWSDESK_REVISION_CHECKS",
     "NEWSDESK_DISABLE_AFTER", "NEWSDESK_SITEMAP_MAX_AGE", "NEWSDESK_ROBOTS_MAX_AGE",
+    "NEWSDESK_PROGRESS*", "NEWSDESK_RUN_*", "NEWSDESK_REDIS*", "NEWSDESK_CLUSTER_*",
+    "NEWSDESK_WORKER_ID",
     "CONCURRENT_*", "AUTOTHROTTLE_*", "RANDOMIZE_DOWNLOAD_DELAY", "DOWNLOAD_DELAY_JITTER",
     "DOWNLOAD_WARNSIZE", "RETRY_PRIORITY_ADJUST", "RETRY_GIVE_UP_LOG_LEVEL",
     "REDIRECT_PRIORITY_ADJUST", "CLOSESPIDER_*", "LOG_*", "LOGSTATS_INTERVAL", "STATS_DUMP",
