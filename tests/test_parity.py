@@ -16,7 +16,16 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.ingest import reasons
-from tests.answers import HUGE, SITE, SilentHost, answer, install, install_slow, refused_url
+from tests.answers import (
+    HUGE,
+    RULES,
+    SITE,
+    SilentHost,
+    answer,
+    install,
+    install_slow,
+    refused_url,
+)
 from tests.helpers import ROOT, run_newsdesk
 from tests.newsroom import Newsroom
 
@@ -97,12 +106,15 @@ def test_the_site_and_the_hostile_answers_give_the_same_archive_both_ways(tmp_pa
     ]  # fmt: skip
     settings = [*FAST, "RETRY_TIMES=1", f"DOWNLOAD_MAXSIZE={HUGE}", "DOWNLOAD_TIMEOUT=20"]
     refused = refused_url()
-    with ExitStack() as stack:  # sites whose robots.txt answers 503 (none may be read) or 404
-        robots = {}
-        for status in (503, 404):
+    with ExitStack() as stack:  # sites whose robots.txt answers 503 (none may be read) or 404,
+        robots = {}  # or is over 500 KiB (only so much is read) and over DOWNLOAD_MAXSIZE
+        filler = b"# " + b"x" * 1000 + b"\n"
+        huge = RULES + filler * 600 + b"Disallow: /story\n"
+        for status, body in ((503, b""), (404, b""), (200, huge)):
             robots[status] = site = stack.enter_context(site_with(tmp_path / f"robots-{status}"))
-            site.routes["/robots.txt"] = answer(status, b"", "text/plain")
+            site.routes["/robots.txt"] = answer(status, body, "text/plain")
         extra = (refused, f"{robots[503].url}/story", f"{robots[404].url}/private/story")
+        extra += (f"{robots[200].url}/private/story", f"{robots[200].url}/story")
         both = fetch_both_ways(
             tmp_path, [*SITE_PAGES, "news/gone.html", *hostile], settings, extra=extra
         )
@@ -128,8 +140,9 @@ def test_the_site_and_the_hostile_answers_give_the_same_archive_both_ways(tmp_pa
         "huge-gzipped": too_large,
         refused: reasons.CONNECTION_REFUSED,
         extra[1]: reasons.robots_unreachable("HTTP 503"),
+        extra[3]: reasons.ROBOTS_FORBIDDEN,
     }
-    assert extra[2] in {row["url"] for row in direct["articles"]}  # no robots.txt: no rules
+    assert {extra[2], extra[4]} <= {row["url"] for row in direct["articles"]}
     stored = {row["url"].replace("SITE/", "") for row in direct["articles"]}
     assert {"news/hafen-mueller.html", "story", "gzipped", "flaky", "latin-1"} <= stored
     [german] = [row for row in direct["articles"] if row["url"].endswith("hafen-mueller.html")]
