@@ -45,6 +45,16 @@ def answer(status: int, body: bytes, content_type: str | None, **headers: str) -
     return send
 
 
+def cut_short(handler: NewsroomHandler) -> None:
+    """Half the story it announces, then the connection closes."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(2 * len(STORY)))
+    handler.end_headers()
+    handler.wfile.write(STORY)
+    handler.close_connection = True
+
+
 def redirect(location: str, status: int = 301) -> Route:
     return answer(status, b"", "text/html", Location=location)
 
@@ -121,6 +131,7 @@ def install(site: Newsroom) -> dict[str, Route]:
         "/huge": answer(200, big, "text/html"),
         "/huge-unsized": answer(200, big, "text/html", Connection="close"),
         "/huge-gzipped": answer(200, gzip.compress(big), "text/html", Content_Encoding="gzip"),
+        "/cut-short": cut_short,
     }
     site.routes.update(routes)
     return routes

@@ -102,7 +102,7 @@ def fetch_both_ways(
 def test_the_site_and_the_hostile_answers_give_the_same_archive_both_ways(tmp_path):
     hostile = [
         "moved", "to-private", "loop", "refresh", "story", "gzipped", "untyped", "octet.html",
-        "latin-1", "flaky", "busy", "huge", "huge-unsized", "huge-gzipped",
+        "latin-1", "flaky", "busy", "huge", "huge-unsized", "huge-gzipped", "cut-short",
     ]  # fmt: skip
     settings = [*FAST, "RETRY_TIMES=1", f"DOWNLOAD_MAXSIZE={HUGE}", "DOWNLOAD_TIMEOUT=20"]
     refused = refused_url()
@@ -138,6 +138,7 @@ def test_the_site_and_the_hostile_answers_give_the_same_archive_both_ways(tmp_pa
         "huge": too_large,
         "huge-unsized": too_large,
         "huge-gzipped": too_large,
+        "cut-short": reasons.CUT_SHORT,
         refused: reasons.CONNECTION_REFUSED,
         extra[1]: reasons.robots_unreachable("HTTP 503"),
         extra[3]: reasons.ROBOTS_FORBIDDEN,

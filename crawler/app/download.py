@@ -17,6 +17,7 @@ included, is cut when the time is up (`Deadline`), whatever its reads do.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import logging
 import socket
@@ -452,4 +453,8 @@ def describe_error(exc: Exception) -> str:
         return reasons.CONNECTION_REFUSED
     if isinstance(reason, urllib3.exceptions.TimeoutError | TimeoutError):
         return reasons.TIMED_OUT
-    return reasons.unexpected(reason)
+    if isinstance(reason, urllib3.exceptions.ProtocolError) and any(
+        isinstance(arg, http.client.IncompleteRead) for arg in reason.args
+    ):  # fewer bytes than its Content-Length
+        return reasons.CUT_SHORT
+    return reasons.download_error(reason)

@@ -9,6 +9,7 @@ CONNECTION_REFUSED = "unreachable: connection refused"
 TIMED_OUT = "unreachable: timed out"
 UNREACHABLE = (HOST_NOT_FOUND, CONNECTION_REFUSED, TIMED_OUT)
 ROBOTS_UNREACHABLE = "robots.txt unreachable"
+CUT_SHORT = "answer cut short: the connection closed before the end of the page"
 # Download errors by class name (Scrapy's, Twisted's, the standard library's), so that every
 # downloader words them alike without this module importing any of them.
 BY_EXCEPTION = {
@@ -19,6 +20,7 @@ BY_EXCEPTION = {
     "DownloadTimeoutError": TIMED_OUT,
     "TimeoutError": TIMED_OUT,
     "TCPTimedOutError": TIMED_OUT,
+    "ResponseDataLossError": CUT_SHORT,  # fewer bytes than its Content-Length
 }
 
 
