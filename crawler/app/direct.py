@@ -77,7 +77,7 @@ def scrapy_needed(settings: PlainSettings, urls: list[str]) -> str | None:
     most = settings.getint("NEWSDESK_DIRECT_MAX_URLS")
     if len(urls) > most:
         return f"more than {most} URLs (NEWSDESK_DIRECT_MAX_URLS)"
-    if settings.getbool("HTTPPROXY_ENABLED") if "HTTPPROXY_ENABLED" in settings else True:
+    if type(settings)({**SCRAPY_DEFAULTS, **settings}).getbool("HTTPPROXY_ENABLED"):
         proxies = sorted(set(urllib.request.getproxies()) & {"http", "https"})
         if proxies:
             return f"a proxy for {' and '.join(proxies)} in the environment"

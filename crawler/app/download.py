@@ -56,6 +56,7 @@ SCRAPY_DEFAULTS: dict[str, Any] = {
         "Accept-Language": "en",
     },
     "DOWNLOAD_VERIFY_CERTIFICATES": False,
+    "HTTPPROXY_ENABLED": True,
     "METAREFRESH_ENABLED": True,
     "METAREFRESH_IGNORE_TAGS": ["noscript"],
     "METAREFRESH_MAXDELAY": 100,
