@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import scrapy
 
+from crawler.ingest.config import Config
 from crawler.ingest.items import FeedEntry, FeedPolled
-from crawler.policy.plan import Config
 from spiders.base import describe_failure
 from spiders.sitemaps import SitemapError, read_sitemap
 

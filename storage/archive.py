@@ -25,6 +25,10 @@ class StorageError(Exception):
     """The archive file cannot be opened, created or written."""
 
 
+class ArchiveMissing(StorageError):
+    """There is no archive at this path, and the caller asked not to create one."""
+
+
 class ArticleRow(TypedDict):
     """One row of `articles`; lists (`authors`, `tags`) and `metadata_source` are stored as JSON."""
 
@@ -93,15 +97,22 @@ def seconds_before(at: str, seconds: float) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def open_database(path: str | Path) -> Database:
-    """Open (creating if needed) a SQLite file in WAL mode, or raise `StorageError` saying why."""
+def open_database(path: str | Path, *, create: bool = True) -> Database:
+    """Open a SQLite file in WAL mode, or raise `StorageError` saying why. A missing file is
+    created, unless `create` is false: then it is `ArchiveMissing`."""
     path = Path(path)
     if path.is_dir():
         raise StorageError(f"{path}: is a folder; give the path of a .db file")
+    if not create and not path.is_file():
+        raise ArchiveMissing(f"no archive at {path}")
     if not path.parent.exists():
         raise StorageError(f"{path}: folder {path.parent} does not exist")
+    # Without `create`, SQLite itself refuses to make the file (mode=rw), should it vanish now.
+    target = path if create else f"{path.resolve().as_uri()}?mode=rw"
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(
+            target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=not create
+        )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -112,10 +123,14 @@ def open_database(path: str | Path) -> Database:
 
 class Archive(ArchiveQueries):
     """A newsdesk archive: articles, feeds and failures in one SQLite file (its read-only
-    questions are in storage/queries.py)."""
+    questions are in storage/queries.py).
 
-    def __init__(self, db: Database | str | Path) -> None:
-        self.db = db if isinstance(db, Database) else open_database(db)
+    `Archive(path)` creates the file when it is missing; `Archive(path, create=False)`, for
+    those that only read, raises `ArchiveMissing` instead. Either way an existing archive's
+    schema is brought up to date."""
+
+    def __init__(self, db: Database | str | Path, *, create: bool = True) -> None:
+        self.db = db if isinstance(db, Database) else open_database(db, create=create)
         try:
             self._check_foreign_tables()
             migrations.apply(self.db)

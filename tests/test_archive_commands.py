@@ -160,7 +160,7 @@ def test_read_commands_never_create_an_archive(command, tmp_path):
     path = tmp_path / "missing.db"
     proc = ask(*command.split(), "--db", str(path), code=1)
     assert proc.stderr == (
-        f"Error: {path}: no such archive; crawl into it first (newsdesk crawl --db {path})\n"
+        f"Error: no archive at {path}; `newsdesk crawl` or `newsdesk feeds add` creates one\n"
     )
     assert not path.exists()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
@@ -165,6 +167,15 @@ def test_unreachable_feed_is_recorded_and_the_crawl_goes_on(site_url, tmp_path):
             "Error: no feeds to crawl: add one with `newsdesk feeds add URL` or pass --feed URL",
         ),
         (("crawl", "--config", "missing.toml"), "Error: missing.toml: cannot read config file"),
+        (("settings", "-s", "DOWNLOAD_DELAY=x"), "Error: -s DOWNLOAD_DELAY=x: expected a number"),
+        (
+            ("crawl", "--feed", "http://127.0.0.1:9/", "-s", "DOWNLOAD_DELAY=x"),
+            "Error: -s DOWNLOAD_DELAY=x: expected a number",
+        ),
+        (
+            ("feeds", "list", "--db", "typo.db"),
+            "Error: no archive at typo.db; `newsdesk crawl` or `newsdesk feeds add` creates one",
+        ),
     ],
 )
 def test_user_mistakes_get_one_line(args, message, tmp_path):
@@ -172,6 +183,35 @@ def test_user_mistakes_get_one_line(args, message, tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.startswith(message)
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def readme_config(db_path: Path) -> str:
+    """The README's own newsdesk.toml, with its archive moved to `db_path`."""
+    readme = (ROOT / "README.md").read_text()
+    [block] = re.findall(r"```toml\n(# newsdesk.toml\n.*?)```", readme, re.DOTALL)
+    assert 'db = "/var/lib/newsdesk/news.db"' in block
+    return block.replace("/var/lib/newsdesk/news.db", str(db_path))
+
+
+def test_every_command_reads_the_archive_from_the_readme_config(site_url, tmp_path):
+    db_path = tmp_path / "lib" / "news.db"
+    db_path.parent.mkdir()
+    (tmp_path / "newsdesk.toml").write_text(readme_config(db_path))
+    config = ("--config", "newsdesk.toml")
+
+    def newsdesk(*args: str) -> subprocess.CompletedProcess[str]:
+        proc = run_newsdesk(*args, *config, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
+    newsdesk("feeds", "add", f"{site_url}/atom.xml")
+    crawl = newsdesk("crawl", *FAST)
+    assert crawl.stderr.strip().endswith(f"-> {db_path}")
+    [row] = newsdesk("feeds", "list").stdout.splitlines()[1:]  # polled by that crawl
+    assert row.startswith("ok ") and f"{site_url}/atom.xml" in row
+    assert json.loads(newsdesk("settings").stdout)["NEWSDESK_DB"] == str(db_path)
+    assert Database(db_path)["articles"].count == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lib", "newsdesk.toml"]
 
 
 def test_foreign_database_is_refused(tmp_path):

@@ -278,7 +278,10 @@ def test_a_bad_revision_schedule_is_one_line(tmp_path):
         tmp_path / "a.db", "-s", "NEWSDESK_REVISION_CHECKS=1h,soon", feeds=["http://127.0.0.1:9/"]
     )
     assert proc.returncode == 1
-    assert proc.stderr == "Error: 'soon': not a duration; use e.g. 90s, 5m, 6h or 3d\n"
+    assert proc.stderr == (
+        "Error: -s NEWSDESK_REVISION_CHECKS=1h,soon: 'soon' is not a duration; "
+        "use e.g. 90s, 5m, 6h or 3d\n"
+    )
     assert not (tmp_path / "a.db").exists()
 
 

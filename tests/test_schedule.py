@@ -4,37 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
-from crawler.policy.schedule import (
-    ScheduleError,
-    failure_delay,
-    failure_retry_due,
-    next_interval,
-    parse_checks,
-    parse_duration,
-    retry_after,
-)
+from crawler.policy.schedule import failure_delay, failure_retry_due, next_interval, retry_after
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 BOUNDS = (300, 86400)
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"), [("90", 90), ("90s", 90), ("5m", 300), ("6h", 21600), ("1.5d", 129600)]
-)
-def test_durations(text, seconds):
-    assert parse_duration(text) == seconds
-
-
-def test_a_bad_duration_says_what_to_write():
-    with pytest.raises(ScheduleError, match=r"'soon': not a duration; use e\.g\. 90s, 5m"):
-        parse_duration("soon")
-
-
-def test_revision_checks_are_sorted_and_can_be_off():
-    assert parse_checks("24h, 1h,6h,72h") == (3600, 21600, 86400, 259200)
-    assert parse_checks("off") == parse_checks("") == ()
 
 
 def test_a_busy_feed_is_polled_more_often_a_quiet_one_less_within_bounds():

@@ -209,9 +209,10 @@ def test_serve_refuses_a_missing_archive(tmp_path):
     proc = run_newsdesk("serve", "--db", str(tmp_path / "nope.db"))
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
-        f"Error: {tmp_path / 'nope.db'}: no such archive; crawl into it first "
-        f"(newsdesk crawl --db {tmp_path / 'nope.db'})"
+        f"Error: no archive at {tmp_path / 'nope.db'}; "
+        "`newsdesk crawl` or `newsdesk feeds add` creates one"
     ]
+    assert not (tmp_path / "nope.db").exists()
 
 
 def test_serve_refuses_a_port_in_use_in_one_line(archive):

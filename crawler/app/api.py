@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.app import direct
 from crawler.app.config import build_settings, plain_settings
+from crawler.ingest.config import Config
 from crawler.ingest.items import Failure, FeedEntry, FeedPolled, StoredArticle
 from crawler.policy.runs import CRAWL_EXIT, RunResult, UsageError, check_urls, run_counts
 
@@ -95,7 +96,7 @@ def open_archive(settings: Settings) -> Archive:
     """Open (and create or migrate) the archive named by NEWSDESK_DB; raises StorageError."""
     from storage import Archive
 
-    return Archive(settings.get("NEWSDESK_DB"))
+    return Archive(Config.from_settings(settings).db_path)
 
 
 def crawl_feeds(
@@ -116,7 +117,7 @@ def crawl_feeds(
     """
     from crawler.ingest.sources import normalize_feed_url
     from crawler.policy.lock import crawl_lock
-    from crawler.policy.plan import Config, plan_crawl  # the archive: not for a direct fetch
+    from crawler.policy.plan import plan_crawl  # the archive: not for a direct fetch
 
     started = time.monotonic()
     config = Config.from_settings(settings)  # a bad setting stops us before any write
@@ -139,7 +140,7 @@ def crawl_feeds(
             "no feeds to crawl: add one with `newsdesk feeds add URL` or pass --feed URL"
         )
     wait_for = (max_runtime or math.inf) if wait else 0
-    with crawl_lock(settings.get("NEWSDESK_DB"), wait=wait_for):
+    with crawl_lock(config.db_path, wait=wait_for):
         if max_runtime:
             max_runtime = max(1.0, max_runtime - (time.monotonic() - started))
         archive = open_archive(settings)

@@ -1,18 +1,32 @@
-"""Settings in layers: defaults < config file < environment < CLI flags < `-s NAME=VALUE`."""
+"""Settings in layers, read and checked once: defaults < config file < environment < CLI flags <
+`-s NAME=VALUE`.
+
+`load(...)` reads every layer, converts each value newsdesk knows to its type
+(crawler/ingest/config.py) and builds the typed `Config`; a bad value anywhere is a
+`ConfigError` naming where it was written (`newsdesk.toml: delay = "fast": expected a number`),
+raised before any command touches the network or the archive. The result gives the same values
+as Scrapy's `Settings` (for the commands that crawl) or as `PlainSettings` (without Scrapy).
+Environment variables are read here and nowhere else.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler import __version__
 from crawler.components import settings as defaults
+from crawler.ingest.config import BadValue, Config, ConfigError, typed
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
+
+__all__ = ["OPTIONS", "Config", "ConfigError", "Layers", "PlainSettings", "load"]
 
 # Friendly option names (config file keys, env vars, CLI flags) and the settings they set.
 OPTIONS = {
@@ -39,20 +53,40 @@ OPTIONS = {
 PRIORITY = {"project": 20, "command": 21, "config_file": 25, "env": 35, "flags": 40, "cmdline": 50}
 
 
-class ConfigError(ValueError):
-    """A config file, environment variable or `-s` override newsdesk cannot use."""
+@dataclass
+class Layer:
+    """One layer's settings, its Scrapy priority, and how the user wrote each value (for errors)."""
+
+    values: dict[str, Any]
+    priority: int
+    written: dict[str, str] = field(default_factory=dict)
+
+    def check(self) -> None:
+        """Convert every value newsdesk knows to its type, or raise a `ConfigError` saying where
+        the bad one was written."""
+        for name, value in self.values.items():
+            try:
+                self.values[name] = typed(name, value)
+            except BadValue as exc:
+                raise ConfigError(f"{self.written.get(name, name)}: {exc.problem}") from None
 
 
-def read_config_file(path: str | Path | None) -> dict[str, Any]:
+def toml_value(value: Any) -> str:
+    return json.dumps(value) if isinstance(value, str | bool | int | float) else str(value)
+
+
+def read_config_file(path: str | Path | None) -> Layer:
     """Options from a TOML file: top-level keys from OPTIONS, plus a [settings] table of raw
     Scrapy settings."""
+    layer = Layer({}, PRIORITY["config_file"])
     if path is None:
-        return {}
-    path = Path(path)
+        return layer
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(Path(path).read_bytes().decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML (not UTF-8 text)") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
     raw = data.pop("settings", {})
@@ -62,27 +96,51 @@ def read_config_file(path: str | Path | None) -> dict[str, Any]:
             f"{path}: unknown option(s) {', '.join(unknown)}; expected one of "
             f"{', '.join(sorted(OPTIONS))} or a [settings] table"
         )
-    return {OPTIONS[k]: v for k, v in data.items()} | dict(raw)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: settings must be a [settings] table of Scrapy settings")
+    for key, value in data.items():
+        layer.values[OPTIONS[key]] = value
+        layer.written[OPTIONS[key]] = f"{path}: {key} = {toml_value(value)}"
+    for name, value in raw.items():
+        layer.values[name] = value
+        layer.written[name] = f"{path}: [settings] {name} = {toml_value(value)}"
+    return layer
 
 
-def from_env(env: Mapping[str, str]) -> dict[str, str]:
+def from_env(env: Mapping[str, str]) -> Layer:
     """`NEWSDESK_<OPTION>` variables (NEWSDESK_DB, NEWSDESK_USER_AGENT, ...)."""
-    return {
-        setting: env[f"NEWSDESK_{name.upper()}"]
-        for name, setting in OPTIONS.items()
-        if f"NEWSDESK_{name.upper()}" in env
-    }
+    layer = Layer({}, PRIORITY["env"])
+    for name, setting in OPTIONS.items():
+        variable = f"NEWSDESK_{name.upper()}"
+        if variable in env:
+            layer.values[setting] = env[variable]
+            layer.written[setting] = f"{variable}={env[variable]}"
+    return layer
 
 
-def parse_overrides(overrides: Iterable[str]) -> dict[str, str]:
-    """`-s NAME=VALUE` pairs, as `scrapy -s` takes them."""
-    pairs = {}
+def from_flags(flags: Mapping[str, Any]) -> Layer:
+    """CLI flags, by option name (`delay`, `db`, ...); None means not given."""
+    given = {name: value for name, value in flags.items() if value is not None}
+    return Layer(
+        {OPTIONS[name]: value for name, value in given.items()},
+        PRIORITY["flags"],
+        {OPTIONS[name]: f"--{name.replace('_', '-')} {value}" for name, value in given.items()},
+    )
+
+
+def parse_overrides(overrides: Iterable[str], values: Mapping[str, Any] | None = None) -> Layer:
+    """`-s NAME=VALUE` pairs, as `scrapy -s` takes them, and `values` (the Python API's)."""
+    layer = Layer({}, PRIORITY["cmdline"])
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise ConfigError(f"-s {item}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=2")
-        pairs[name.strip()] = value
-    return pairs
+        layer.values[name.strip()] = value
+        layer.written[name.strip()] = f"-s {item}"
+    for name, value in (values or {}).items():
+        layer.values[name] = value
+        layer.written[name] = f"{name}={value}"
+    return layer
 
 
 def settings_layers(
@@ -93,48 +151,79 @@ def settings_layers(
     overrides: Iterable[str] = (),
     settings: Mapping[str, Any] | None = None,
     command_defaults: Mapping[str, Any] | None = None,
-) -> list[tuple[dict[str, Any], int]]:
-    """Each layer's settings with its Scrapy priority, lowest first:
-    crawler/components/settings.py, the
-    command's own defaults, the config file, the environment, CLI flags, `-s` overrides (and
+) -> list[Layer]:
+    """Each layer's settings, lowest first, every value checked: crawler/components/settings.py,
+    the command's own defaults, the config file, the environment, CLI flags, `-s` overrides (and
     `settings`, the Python API's, as values)."""
     project = {name: getattr(defaults, name) for name in dir(defaults) if name.isupper()}
     layers = [
-        (project, PRIORITY["project"]),
-        (dict(command_defaults or {}), PRIORITY["command"]),
-        (read_config_file(config_file), PRIORITY["config_file"]),
-        (from_env(os.environ if env is None else env), PRIORITY["env"]),
-        ({OPTIONS[k]: v for k, v in (flags or {}).items() if v is not None}, PRIORITY["flags"]),
-        (parse_overrides(overrides) | dict(settings or {}), PRIORITY["cmdline"]),
+        Layer(project, PRIORITY["project"]),
+        Layer(dict(command_defaults or {}), PRIORITY["command"]),
+        read_config_file(config_file),
+        from_env(os.environ if env is None else env),
+        from_flags(flags or {}),
+        parse_overrides(overrides, settings or {}),
     ]
+    for layer in layers:
+        layer.check()
 
     # The User-Agent names the contact URL, unless a layer above the contact URL's sets it.
     def top(name: str) -> int:
-        return max(i for i, (values, _) in enumerate(layers) if name in values)
+        return max(i for i, layer in enumerate(layers) if name in layer.values)
 
-    contact_layer = top("NEWSDESK_CONTACT_URL")
-    if top("USER_AGENT") <= contact_layer:
-        contact = layers[contact_layer][0]["NEWSDESK_CONTACT_URL"]
-        layers[contact_layer][0]["USER_AGENT"] = f"newsdesk/{__version__} (+{contact})"
+    contact = layers[top("NEWSDESK_CONTACT_URL")]
+    if top("USER_AGENT") <= top("NEWSDESK_CONTACT_URL"):
+        url = contact.values["NEWSDESK_CONTACT_URL"]
+        contact.values["USER_AGENT"] = f"newsdesk/{__version__} (+{url})"
     return layers
+
+
+@dataclass(frozen=True)
+class Layers:
+    """The settings of one command, read from every layer and checked once. `config` is the
+    typed result; `scrapy_settings()` and `plain_settings()` give the same values for Scrapy and
+    for code that runs without it."""
+
+    stack: list[Layer]
+    config: Config
+
+    def resolved(self) -> dict[str, Any]:
+        return merge(self.stack)
+
+    def scrapy_settings(self) -> Settings:
+        from scrapy.settings import Settings  # imports Scrapy: only for the commands that run it
+
+        settings = Settings()
+        for layer in self.stack:
+            settings.update(layer.values, priority=layer.priority)
+        return settings
+
+    def plain_settings(self) -> PlainSettings:
+        return PlainSettings(self.resolved())
+
+
+def merge(stack: list[Layer]) -> dict[str, Any]:
+    """Each setting's value from the highest layer that has it."""
+    values: dict[str, Any] = {}
+    for layer in stack:
+        values.update(layer.values)
+    return values
+
+
+def load(**layers: Any) -> Layers:
+    """Read and check every layer (keywords of `settings_layers`); raises `ConfigError`."""
+    stack = settings_layers(**layers)
+    return Layers(stack, Config.from_settings(merge(stack)))
 
 
 def build_settings(**layers: Any) -> Settings:
     """newsdesk's effective Scrapy settings, layer by layer (see `settings_layers`)."""
-    from scrapy.settings import Settings  # imports Scrapy: only for the commands that run it
-
-    settings = Settings()
-    for values, priority in settings_layers(**layers):
-        settings.update(values, priority=priority)
-    return settings
+    return load(**layers).scrapy_settings()
 
 
 def plain_settings(**layers: Any) -> PlainSettings:
     """The same settings without importing Scrapy, for `fetch`'s direct path."""
-    resolved: dict[str, Any] = {}
-    for values, _ in settings_layers(**layers):
-        resolved.update(values)
-    return PlainSettings(resolved)
+    return load(**layers).plain_settings()
 
 
 class PlainSettings(dict[str, Any]):

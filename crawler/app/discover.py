@@ -17,6 +17,7 @@ from protego import Protego
 
 from crawler.app.download import Downloader
 from crawler.ingest import reasons
+from crawler.ingest.config import Config
 from crawler.ingest.feeds import FeedError, parse_feed
 from crawler.ingest.items import Failure
 from crawler.ingest.sources import (
@@ -26,7 +27,6 @@ from crawler.ingest.sources import (
     looks_like_sitemap,
     normalize_feed_url,
 )
-from crawler.policy.plan import Config
 from crawler.policy.runs import UsageError
 
 if TYPE_CHECKING:

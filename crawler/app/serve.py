@@ -14,7 +14,7 @@ import yaml
 from datasette.app import Datasette
 from datasette.database import Database
 
-from storage import Archive, StorageError
+from storage import Archive
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +51,11 @@ def load_metadata() -> dict[str, Any]:
 
 
 def check_archive(db_path: str | Path) -> Path:
-    """An existing newsdesk archive with its schema up to date, or `StorageError` saying why."""
+    """An existing newsdesk archive with its schema up to date, or `StorageError` saying why
+    (`ArchiveMissing` when there is none: serving never creates one)."""
     path = Path(db_path)
-    if not path.is_file():
-        raise StorageError(
-            f"{path}: no such archive; crawl into it first (newsdesk crawl --db {path})"
-        )
-    Archive(path).close()  # refuses foreign files; applies pending migrations like crawl does
+    # Refuses foreign files; applies pending migrations like crawl does.
+    Archive(path, create=False).close()
     return path
 
 

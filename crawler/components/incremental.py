@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.ingest.config import Config
 from crawler.ingest.items import (
     ENTRY_META,
     FEED_META,
@@ -33,7 +34,6 @@ from crawler.policy.feedstate import (
     known_entry,
     read_answer,
 )
-from crawler.policy.plan import Config
 from storage import Archive
 
 if TYPE_CHECKING:
@@ -60,9 +60,10 @@ class Incremental:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSDESK_INCREMENTAL"):
+        config = Config.from_settings(crawler.settings)
+        if not config.incremental:
             raise NotConfigured("NEWSDESK_INCREMENTAL is off")
-        return cls(crawler, Config.from_settings(crawler.settings))
+        return cls(crawler, config)
 
     def spider_opened(self, spider: Spider) -> None:
         self.archive = Archive(self.config.db_path)
@@ -159,7 +160,7 @@ class IncrementalComponent:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSDESK_INCREMENTAL"):
+        if not Config.from_settings(crawler.settings).incremental:
             raise NotConfigured("NEWSDESK_INCREMENTAL is off")
         return cls(crawler)
 

@@ -25,6 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.ingest.config import Config
 from crawler.ingest.items import FeedPolled
 from crawler.policy.runs import run_counts
 from storage import Archive
@@ -83,8 +84,8 @@ class Progress:
         assert crawler.stats is not None
         self.crawler, self.stats = crawler, crawler.stats
         self.live, self.log_every, self.row_every = live, log_every, row_every
-        self.run_id = crawler.settings.getint("NEWSDESK_RUN_ID")
-        self.db_path = crawler.settings.get("NEWSDESK_DB")
+        config = Config.from_settings(crawler.settings)
+        self.run_id, self.db_path = config.run_id, config.db_path
         self.started = time.monotonic()
         self.feeds_due = self.known = self.fetched = self.dropped = 0
         self.samples: deque[tuple[float, int, int]] = deque()  # (time, fetched, done)
@@ -105,11 +106,10 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        live = settings.getbool("NEWSDESK_PROGRESS") and sys.stderr.isatty()
-        log_every = settings.getfloat("NEWSDESK_PROGRESS_INTERVAL")
-        row_every = settings.getfloat("NEWSDESK_RUN_UPDATE_INTERVAL")
-        if not (live or log_every or settings.getint("NEWSDESK_RUN_ID")):
+        config = Config.from_settings(crawler.settings)
+        live = config.progress and sys.stderr.isatty()
+        log_every, row_every = config.progress_interval, config.run_update_interval
+        if not (live or log_every or config.run_id):
             raise NotConfigured("no live line, no progress log lines and no run row to keep")
         return cls(crawler, live=live, log_every=log_every, row_every=row_every)
 

@@ -30,8 +30,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from crawler.ingest import reasons
+from crawler.ingest.config import Config
 from crawler.ingest.robots import PARSE_LIMIT, Robots, robots_answer, within_limit
-from crawler.policy.schedule import parse_duration
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -60,7 +60,7 @@ class Unreachable(RobotParser):
 class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.max_age = parse_duration(crawler.settings.get("NEWSDESK_ROBOTS_MAX_AGE"))
+        self.max_age = Config.from_settings(crawler.settings).robots_max_age
         self.read_at: dict[str, float] = {}  # when each site's robots.txt was asked for
         crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
 

@@ -5,6 +5,7 @@ variables, CLI flags and `-s NAME=VALUE`, in that order of precedence (see crawl
 """
 
 from crawler import __version__
+from crawler.extraction import MIN_CHARS
 
 BOT_NAME = "newsdesk"
 SPIDER_MODULES = ["spiders"]
@@ -15,7 +16,7 @@ NEWSDESK_DB = "news.db"  # the archive, a SQLite file
 NEWSDESK_CONTACT_URL = (
     "https://github.com/newsdesk/newsdesk"  # put your own here: publishers read it
 )
-NEWSDESK_MIN_CHARS = 200  # shorter article text is a failure: "no article text (N characters)"
+NEWSDESK_MIN_CHARS = MIN_CHARS  # less article text is a failure: "no article text (N characters)"
 NEWSDESK_WORKERS = 0  # extraction processes; 0 means one per core
 # `fetch` of up to this many URLs goes without Scrapy (crawler/app/direct.py) when no setting
 # needs Scrapy; 0 sends every fetch through Scrapy.

@@ -14,7 +14,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from crawler.extraction import boilerplate, declared, splitbody
+from crawler.extraction import MIN_CHARS, boilerplate, declared, splitbody
 from crawler.extraction.metadata import article_metadata
 from crawler.extraction.pagemeta import read_page_meta
 from crawler.extraction.sanitise import sanitise_html
@@ -22,7 +22,6 @@ from crawler.extraction.sanitise import sanitise_html
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-MIN_CHARS = 200
 # A fast-mode body shorter than this gets trafilatura's full cascade as a second opinion.
 SECOND_OPINION_CHARS = 500
 

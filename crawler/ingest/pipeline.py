@@ -13,6 +13,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from crawler.extraction.extract import ExtractionFailed
+from crawler.ingest.config import Config
 from crawler.ingest.items import (
     ArticlePage,
     EntrySeen,
@@ -60,12 +61,11 @@ class ArchivePipeline:
 
     @classmethod
     def from_settings(cls, settings: Any, stats: Stats) -> Self:
+        config = Config.from_settings(settings)
         pool = ExtractionPool(
-            settings.getint("NEWSDESK_WORKERS"),
-            min_chars=settings.getint("NEWSDESK_MIN_CHARS"),
-            inline=settings.getbool("NEWSDESK_EXTRACT_INLINE"),
+            config.workers, min_chars=config.min_chars, inline=config.extract_inline
         )
-        return cls(settings.get("NEWSDESK_DB"), stats, pool)
+        return cls(config.db_path, stats, pool)
 
     def open_spider(self) -> None:
         self.archive = Archive(self.db_path)

@@ -1,55 +1,17 @@
-"""What one crawl will fetch, and the incremental settings it is planned with."""
+"""What one crawl will fetch."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.reasons import transient
-from crawler.policy.schedule import (
-    ScheduleError,
-    failure_retry_due,
-    iso,
-    parse_checks,
-    parse_duration,
-    parse_time,
-)
+from crawler.policy.schedule import failure_retry_due, iso, parse_time
 from storage import Archive
 
 MAX_RETRIES = 5  # tries of a failed article URL on its own; its feed may still bring it again
-
-
-@dataclass
-class Config:
-    """The incremental settings, read once."""
-
-    db_path: str
-    poll_bounds: tuple[int, int]
-    revision_checks: tuple[int, ...]
-    disable_after: int = 10  # consecutive failed polls that switch a source off; 0: never
-    sitemap_max_age: int = 2 * 86400  # seconds: older sitemap entries are not followed
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> Config:
-        low = parse_duration(settings.get("NEWSDESK_POLL_MIN"))
-        high = parse_duration(settings.get("NEWSDESK_POLL_MAX"))
-        try:
-            disable_after = int(settings.get("NEWSDESK_DISABLE_AFTER"))
-        except (TypeError, ValueError) as exc:
-            raise ScheduleError(
-                f"NEWSDESK_DISABLE_AFTER={settings.get('NEWSDESK_DISABLE_AFTER')}: expected a "
-                "number of failed polls (0 never disables)"
-            ) from exc
-        return cls(
-            db_path=settings.get("NEWSDESK_DB"),
-            poll_bounds=(low, max(low, high)),
-            revision_checks=parse_checks(settings.get("NEWSDESK_REVISION_CHECKS")),
-            disable_after=max(0, disable_after),
-            sitemap_max_age=parse_duration(settings.get("NEWSDESK_SITEMAP_MAX_AGE")),
-        )
 
 
 @dataclass

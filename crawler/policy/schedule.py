@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 FIRST_INTERVAL = 3600  # a feed never polled before is assumed to change hourly
-
-
-class ScheduleError(ValueError):
-    """A duration or list of durations that cannot be read."""
-
-
-def parse_duration(text: str | float) -> int:
-    """Seconds in "90", "90s", "5m", "6h" or "3d"."""
-    if isinstance(text, int | float):
-        return int(text)
-    match = DURATION.match(text)
-    if not match:
-        raise ScheduleError(f"{text!r}: not a duration; use e.g. 90s, 5m, 6h or 3d")
-    return int(float(match[1]) * UNITS[match[2] or "s"])
-
-
-def parse_checks(value: str | list[str] | tuple[str, ...]) -> tuple[int, ...]:
-    """Revision checks ("1h,6h,24h,72h"), in seconds after first seen; "off" or "" for none."""
-    items = value.split(",") if isinstance(value, str) else list(value)
-    items = [i.strip() for i in items if str(i).strip()]
-    if items in ([], ["off"]):
-        return ()
-    return tuple(sorted(parse_duration(i) for i in items))
 
 
 def next_interval(previous: int | None, *, new_entries: int, bounds: tuple[int, int]) -> int:

@@ -22,7 +22,7 @@ from crawler.scaleout.jobs import NewJob
 from crawler.scaleout.keys import KNOWN_HASH_META
 
 if TYPE_CHECKING:
-    from crawler.policy.plan import Config
+    from crawler.ingest.config import Config
     from crawler.scaleout.jobs import Jobs
     from storage import Archive
 

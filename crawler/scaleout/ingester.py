@@ -43,7 +43,7 @@ from crawler.scaleout.cycle import article_job, open_cycle
 from crawler.scaleout.jobs import RedisUnavailable, text
 
 if TYPE_CHECKING:
-    from crawler.policy.plan import Config
+    from crawler.ingest.config import Config
     from crawler.scaleout.jobs import Jobs, NewJob
     from crawler.scaleout.messages import Outcome
 

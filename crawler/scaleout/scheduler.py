@@ -29,6 +29,7 @@ from scrapy_redis.queue import Base
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawler.ingest.config import Config
 from crawler.scaleout import messages, serializer
 from crawler.scaleout.jobs import Jobs, NewJob, connect, fingerprint
 from crawler.scaleout.keys import JOB_META, Keys
@@ -99,7 +100,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
         server = connect(settings["REDIS_URL"])
         scheduler = cls(
             server,
-            lease=settings.getfloat("NEWSDESK_REDIS_LEASE"),
+            lease=Config.from_settings(settings).redis_lease,
             persist=True,  # the queue and the filter outlive a worker: they are the cluster's
             queue_key=keys.queue,
             queue_cls=f"{JobQueue.__module__}.{JobQueue.__qualname__}",

@@ -27,6 +27,7 @@ import redis
 from scrapy.exceptions import CloseSpider, DropItem
 
 from crawler.components.incremental import answer_headers, obey_retry_after
+from crawler.ingest.config import Config
 from crawler.ingest.items import FEED_META, UNCHANGED_META, ArticlePage, Failure, FeedPolled
 from crawler.ingest.pipeline import extract_row
 from crawler.ingest.workers import ExtractionPool
@@ -110,7 +111,7 @@ class ClusterSpider(FeedSpider):
         engine = self.crawler.engine
         assert engine is not None
         scheduler: ClusterScheduler = engine.scheduler  # type: ignore[assignment]
-        patience = self.settings.getfloat("NEWSDESK_REDIS_PATIENCE")
+        patience = Config.from_settings(self.settings).redis_patience
         idle_since = time.monotonic()
         down_since: float | None = None
         while True:
@@ -221,16 +222,14 @@ class ResultPipeline:
     def __init__(self, crawler: Crawler, jobs: Jobs, pool: ExtractionPool) -> None:
         self.crawler, self.jobs, self.pool = crawler, jobs, pool
         self.worker = str(crawler.settings["NEWSDESK_WORKER_ID"])
-        self.patience = crawler.settings.getfloat("NEWSDESK_REDIS_PATIENCE")
+        self.patience = Config.from_settings(crawler.settings).redis_patience
         self.closing: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
+        settings, config = crawler.settings, Config.from_settings(crawler.settings)
         pool = ExtractionPool(
-            settings.getint("NEWSDESK_WORKERS"),
-            min_chars=settings.getint("NEWSDESK_MIN_CHARS"),
-            inline=settings.getbool("NEWSDESK_EXTRACT_INLINE"),
+            config.workers, min_chars=config.min_chars, inline=config.extract_inline
         )
         return cls(crawler, Jobs(connect(settings["REDIS_URL"]), Keys()), pool)
 

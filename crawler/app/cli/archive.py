@@ -12,13 +12,12 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import click
 
 from crawler.app.cli.common import archive_option, open_archive
-from crawler.policy.schedule import ScheduleError, parse_duration
+from crawler.ingest.config import ConfigError, parse_duration
 from storage import Archive
 from storage.queries import EXPORT_COLUMNS, MATCH_END, MATCH_START
 
@@ -51,7 +50,7 @@ def since_time(value: str) -> str:
     """An ISO 8601 UTC time from "1d" (back from now) or a date/time as given (UTC if bare)."""
     try:
         moment = datetime.now(UTC) - timedelta(seconds=parse_duration(value))
-    except ScheduleError:
+    except ConfigError:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
@@ -65,10 +64,6 @@ def since_time(value: str) -> str:
 
 def read_archive(db: str) -> Archive:
     """An existing archive; a missing file is one line, never a new empty archive."""
-    if not Path(db).is_file():
-        raise click.ClickException(
-            f"{db}: no such archive; crawl into it first (newsdesk crawl --db {db})"
-        )
     return open_archive(db)
 
 

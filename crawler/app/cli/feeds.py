@@ -70,7 +70,7 @@ def feeds_add(
         raise click.ClickException(str(exc)) from exc
     settings = make_plain_settings(**options)
     quiet_downloads(options.get("verbose", 0))
-    archive = open_archive(settings["NEWSDESK_DB"])
+    archive = open_archive(settings["NEWSDESK_DB"], create=True)
     extra: SourceRow = {
         "url": "",
         "name": name,
@@ -266,7 +266,7 @@ def feeds_import(file: Path, db: str) -> None:
     for item in subscriptions:
         if item not in usable:
             click.echo(f"{file}: skipped {item.url!r}: not an http(s) URL", err=True)
-    outcomes = open_archive(db).add_sources(
+    outcomes = open_archive(db, create=True).add_sources(
         [
             {
                 "url": normalize_feed_url(s.url),

@@ -62,7 +62,7 @@ def fetch(
         html = html_file.read()
         result = run(
             lambda: api.store_page(
-                page_url, html, **where, settings=given | parse_overrides(overrides)
+                page_url, html, **where, settings=given | parse_overrides(overrides).values
             )
         )
     elif not urls:
@@ -72,7 +72,7 @@ def fetch(
             lambda: api.fetch_urls(
                 urls,
                 **where,
-                settings=given | parse_overrides(overrides),  # -s over the flags
+                settings=given | parse_overrides(overrides).values,  # -s over the flags
             )
         )
         if verbose:

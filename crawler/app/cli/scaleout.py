@@ -20,8 +20,8 @@ from crawler.app.cli.common import (
     settings_options,
 )
 from crawler.app.config import ConfigError
+from crawler.ingest.config import Config
 from crawler.policy.runs import RunResult, UsageError
-from crawler.policy.schedule import ScheduleError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,7 +63,7 @@ def crawl_worker(
     )
     reason = result.stats.get("finish_reason")
     if reason == "redis_unavailable":
-        patience = settings.getfloat("NEWSDESK_REDIS_PATIENCE")
+        patience = Config.from_settings(settings).redis_patience
         click.echo(
             f"Error: lost {redis_url} for more than {patience:g} s; the jobs this worker held "
             "go back to the queue when its lease expires",
@@ -89,12 +89,10 @@ def worker_summary(result: RunResult) -> str:
 
 
 def ingest_settings(options: dict[str, Any]) -> Any:
-    from crawler.policy.plan import Config
-
     settings = make_plain_settings(**options)
     try:
         return settings, Config.from_settings(settings)
-    except ScheduleError as exc:
+    except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -149,7 +147,7 @@ def ingest(redis_url: str, once: bool, push: bool, every_feed: bool, **options: 
                 once=once,
                 push=push,
                 every_feed=every_feed,
-                patience=settings.getfloat("NEWSDESK_REDIS_PATIENCE"),
+                patience=config.redis_patience,
                 on_cycle=report,
             )
         )

@@ -6,12 +6,12 @@ import logging
 
 import click
 
-from crawler.app.cli.common import archive_option
+from crawler.app.cli.common import archive_options, one_line
 from storage import StorageError
 
 
 @click.command("serve")
-@archive_option
+@archive_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 @click.option(
@@ -35,5 +35,7 @@ def serve_archive(db: str, host: str, port: int, metadata_path: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         serve.serve(db, host=host, port=port)
-    except (StorageError, serve.ServeError) as exc:
+    except StorageError as exc:
+        raise one_line(exc) from exc
+    except serve.ServeError as exc:
         raise click.ClickException(str(exc)) from exc
