@@ -110,8 +110,12 @@ def test_two_workers_store_exactly_what_one_stores(news_site: str, tmp_path: Pat
 
 def test_articles_are_written_in_batches_and_flushed_on_close(tmp_path: Path) -> None:
     db_path = tmp_path / "archive.db"
-    crawler = get_crawler(
-        settings_dict={"NEWSDESK_DB": str(db_path), "NEWSDESK_EXTRACT_INLINE": True}
+    crawler = get_crawler(  # newsdesk's settings as its add-on brings them to any project
+        settings_dict={
+            "ADDONS": {"crawler.components.addon.NewsdeskAddon": 100},
+            "NEWSDESK_DB": str(db_path),
+            "NEWSDESK_EXTRACT_INLINE": True,
+        }
     )
     pipeline = ArchivePipeline.from_crawler(crawler)
     pipeline.open_spider()
