@@ -1,0 +1,81 @@
+"""Published and modified dates (crawler/extraction/dates.py): kept apart, taken from JSON-LD,
+then meta tags, then <time>; htmldate guesses the published date only when the page is silent."""
+
+from __future__ import annotations
+
+import pytest
+from lxml.html import fromstring
+
+from crawler.extraction.dates import iso_datetime, page_dates
+from crawler.extraction.pagemeta import read_page_meta
+
+URL = "https://ledger.example/news/pontoon.html"
+LD = (
+    '<script type="application/ld+json">{"@type": "NewsArticle", '
+    '"datePublished": "2026-11-20T07:30:00+01:00", "dateModified": "2026-11-20T09:05:00+01:00"}'
+    "</script>"
+)
+META = (
+    '<meta property="article:published_time" content="2026-11-19T10:00:00Z">'
+    '<meta property="article:modified_time" content="2026-11-19T12:00:00Z">'
+)
+TIME = '<time itemprop="datePublished" datetime="2026-11-18">18 November</time>'
+
+
+def dates(head: str = "", body: str = "", url: str = URL) -> dict[str, tuple[str, str]]:
+    tree = fromstring(f"<html><head>{head}</head><body><article>{body}</article></body></html>")
+    return page_dates(tree, read_page_meta(tree), url=url)
+
+
+def test_json_ld_comes_first():
+    assert dates(LD + META, TIME) == {
+        "published": ("2026-11-20T07:30:00+01:00", "json-ld"),
+        "modified": ("2026-11-20T09:05:00+01:00", "json-ld"),
+    }
+
+
+def test_then_meta_tags_then_time_elements():
+    assert dates(META, TIME) == {
+        "published": ("2026-11-19T10:00:00+00:00", "meta"),
+        "modified": ("2026-11-19T12:00:00+00:00", "meta"),
+    }
+    assert dates(body=TIME) == {"published": ("2026-11-18T00:00:00+00:00", "time")}
+    assert dates(body='<time pubdate datetime="2026-11-17T08:00">x</time>') == {
+        "published": ("2026-11-17T08:00:00+00:00", "time")
+    }
+
+
+def test_a_modified_date_is_never_taken_as_declared_published_date():
+    found = dates('<meta property="article:modified_time" content="2026-11-19T12:00:00Z">')
+    assert found["modified"] == ("2026-11-19T12:00:00+00:00", "meta")
+    assert found["published"][1] == "htmldate"  # a guess, and said to be one
+
+
+def test_htmldate_guesses_only_when_the_page_says_nothing():
+    guessed = dates(url="https://ledger.example/2026/11/16/pontoon.html")
+    assert guessed == {"published": ("2026-11-16T00:00:00+00:00", "htmldate")}
+    assert dates(META, url="https://ledger.example/2026/11/16/pontoon.html")["published"][1] == (
+        "meta"
+    )
+
+
+def test_unusable_values_are_passed_over():
+    head = (
+        '<meta property="article:published_time" content="0001-01-01T00:00:00">'
+        '<meta name="date" content="yesterday-ish">'
+    )
+    assert dates(head, TIME)["published"] == ("2026-11-18T00:00:00+00:00", "time")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Fri, 20 Nov 2026 06:30:00 GMT", "2026-11-20T06:30:00+00:00"),  # RFC 2822, as in RSS
+        ("20 November 2026 07:30 +0100", "2026-11-20T07:30:00+01:00"),
+        ("1989-12-31", None),  # older than the web
+        ("", None),
+        (None, None),
+    ],
+)
+def test_iso_datetime_reads_what_feeds_and_pages_write(value, expected):
+    assert iso_datetime(value) == expected
