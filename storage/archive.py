@@ -8,11 +8,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, cast
 
 from sqlite_utils import Database
 
 from storage.diff import word_changes
+from storage.pages import KeptPage
 from storage.queries import ARTICLE_JSON as JSON_COLUMNS
 from storage.queries import ArchiveQueries
 from storage.queries import decode_article as decode
@@ -50,6 +51,8 @@ class ArticleRow(TypedDict):
     fetched_at: str
     content_hash: str
     metadata_source: NotRequired[dict[str, str]]
+    # The raw page, compressed (storage/pages.py), kept in `pages` when given.
+    page: NotRequired[KeptPage]
     # Other names met for this article: ("url", normalised URL) or ("guid", the feed's id).
     aliases: NotRequired[list[tuple[str, str]]]
 
@@ -386,8 +389,45 @@ class Archive(ArchiveQueries):
                 self.db.execute(
                     "DELETE FROM failures WHERE url IN (?, ?)", [row["url"], row["canonical_url"]]
                 )
+                if "page" in row:
+                    self._keep_page(article_id, row["page"], fetched_at=row["fetched_at"])
                 outcomes.append("new" if known is None else "updated" if changed else "unchanged")
         return outcomes
+
+    def replace_extractions(self, changes: list[tuple[int, ArticleRow]], *, at: str) -> list[str]:
+        """Store new extractions of archived stories (by article id), in one transaction: a new
+        text keeps the old one in `article_versions`; `url`, `canonical_url`, `first_seen` and
+        `fetched_at` stay. Returns "text" or "metadata" (what changed) for each."""
+        columns = [c for c in UPDATABLE if c not in ("url", "fetched_at")]
+        outcomes = []
+        with self.transaction():
+            for article_id, row in changes:
+                (old_hash,) = self.db.execute(
+                    "SELECT content_hash FROM articles WHERE id = ?", [article_id]
+                ).fetchone()
+                text_changed = old_hash != row["content_hash"]
+                if text_changed:
+                    replaced_by = cast(ArticleRow, {**row, "fetched_at": at})
+                    self._append_version(article_id, replaced_by=replaced_by)
+                values = [
+                    json.dumps(row.get(c)) if c in JSON_COLUMNS else row.get(c) for c in columns
+                ]
+                self.db.execute(
+                    f"UPDATE articles SET {', '.join(f'{c} = ?' for c in columns)}, "
+                    "revisions = revisions + ? WHERE id = ?",
+                    [*values, int(text_changed), article_id],
+                )
+                outcomes.append("text" if text_changed else "metadata")
+        return outcomes
+
+    def _keep_page(self, article_id: int, page: KeptPage, *, fetched_at: str) -> None:
+        """Keep the latest page of an article (one row per article; a re-fetch replaces it)."""
+        self.db.execute(
+            """INSERT OR REPLACE INTO pages (article_id, url, fetched_at, encoding, codec, size,
+               body) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [article_id, page["url"], fetched_at, page["encoding"], page["codec"], page["size"],
+             page["body"]],
+        )  # fmt: skip
 
     def _append_version(self, article_id: int, *, replaced_by: ArticleRow) -> None:
         """Keep the stored text of an article that `replaced_by` is about to replace."""

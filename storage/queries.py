@@ -147,6 +147,37 @@ class ArchiveQueries:
         )
         return story
 
+    def kept_page_ids(self, *, since: str | None = None, where: str | None = None) -> list[int]:
+        """Articles with a kept page, fetched at or after `since`, matching the SQL condition
+        `where` on `articles` (e.g. "sitename = 'The Ledger'"); raises `sqlite3.Error` when
+        the condition is not valid SQL."""
+        clause, params = since_clause("pages.fetched_at", since)
+        if where:
+            clause += (" AND " if clause else "WHERE ") + f"({where})"
+        return [
+            row[0]
+            for row in self.db.execute(
+                "SELECT pages.article_id FROM pages JOIN articles "
+                f"ON articles.id = pages.article_id {clause} ORDER BY pages.article_id",
+                params,
+            )
+        ]
+
+    def kept_pages(self, article_ids: list[int]) -> list[dict[str, Any]]:
+        """Kept pages with the stored story each belongs to (its METADATA, `content_hash`,
+        `metadata_source`), in the order of `article_ids`."""
+        rows = {
+            row["article_id"]: decode_article(row)
+            for row in self.db.query(
+                """SELECT pages.*, a.title, a.authors, a.published, a.modified, a.sitename,
+                   a.language, a.description, a.tags, a.image, a.content_hash,
+                   a.metadata_source FROM pages JOIN articles a ON a.id = pages.article_id
+                   WHERE pages.article_id IN (SELECT value FROM json_each(?))""",
+                [json.dumps(article_ids)],
+            )
+        }
+        return [rows[i] for i in article_ids if i in rows]
+
     def export_rows(
         self, *, since: str | None = None, feeds: Iterable[str] = ()
     ) -> Iterator[dict[str, Any]]:

@@ -177,3 +177,35 @@ def m003_feed_sources(db: Database) -> None:
         not_null={"feed_url", "added"},
     )
     db.table("feed_aliases").create_index(["feed_url"])
+
+
+@migrations()
+def m004_kept_pages(db: Database) -> None:
+    """The raw page of each article, compressed (storage/pages.py), for `newsdesk reextract`."""
+    db.table("pages").create(
+        {
+            "article_id": int,
+            "url": str,
+            "fetched_at": str,
+            "encoding": str,
+            "codec": str,
+            "size": int,
+            "body": bytes,
+        },
+        pk="article_id",
+        not_null={"url", "fetched_at", "codec", "size", "body"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
+@migrations()
+def m005_published_utc(db: Database) -> None:
+    """A UTC sort key for "newest first": publication times carry the publisher's offset, and
+    ISO strings with different offsets do not sort as text. Computed by SQLite from
+    `published` (`first_seen` when undated) and indexed; no writer has to fill it."""
+    utc = "strftime('%Y-%m-%dT%H:%M:%SZ', {})"
+    db.execute(
+        "ALTER TABLE articles ADD COLUMN published_utc TEXT GENERATED ALWAYS AS "
+        f"(coalesce({utc.format('published')}, {utc.format('first_seen')})) VIRTUAL"
+    )
+    db.table("articles").create_index(["published_utc"])

@@ -39,6 +39,10 @@ NEWSDESK_REVISION_CHECKS = "1h,6h,24h,72h"
 NEWSDESK_DISABLE_AFTER = 10
 NEWSDESK_SITEMAP_MAX_AGE = "2d"
 
+# Keep each article's raw page, compressed (zstd, else gzip), in the archive's `pages` table, so
+# that `newsdesk reextract` can run a newer extractor over it.
+NEWSDESK_KEEP_PAGES = True
+
 # Progress (crawler/components/progress.py): a live status line when stderr is a terminal
 # (`crawl --quiet` turns it off), else an INFO line with the same counts every this many seconds
 # (0: none), and the run's `crawl_runs` row updated every this many seconds.

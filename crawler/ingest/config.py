@@ -160,6 +160,7 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "NEWSDESK_WORKERS": whole(0),
     "NEWSDESK_MIN_CHARS": whole(0),
     "NEWSDESK_EXTRACT_INLINE": boolean,
+    "NEWSDESK_KEEP_PAGES": boolean,
     "NEWSDESK_INCREMENTAL": boolean,
     "NEWSDESK_POLL_MIN": duration,
     "NEWSDESK_POLL_MAX": duration,
@@ -222,6 +223,7 @@ class Config:
     workers: int  # extraction processes; 0: one per core
     min_chars: int  # shorter article text is a failure
     extract_inline: bool
+    keep_pages: bool  # each article's raw page kept, compressed, in `pages`
     incremental: bool
     poll_min: int
     poll_max: int
@@ -264,6 +266,7 @@ class Config:
             workers=get("NEWSDESK_WORKERS"),
             min_chars=get("NEWSDESK_MIN_CHARS"),
             extract_inline=get("NEWSDESK_EXTRACT_INLINE"),
+            keep_pages=get("NEWSDESK_KEEP_PAGES"),
             incremental=get("NEWSDESK_INCREMENTAL"),
             poll_min=parse_duration(get("NEWSDESK_POLL_MIN")),
             poll_max=parse_duration(get("NEWSDESK_POLL_MAX")),

@@ -63,7 +63,10 @@ class ArchivePipeline:
     def from_settings(cls, settings: Any, stats: Stats) -> Self:
         config = Config.from_settings(settings)
         pool = ExtractionPool(
-            config.workers, min_chars=config.min_chars, inline=config.extract_inline
+            config.workers,
+            min_chars=config.min_chars,
+            inline=config.extract_inline,
+            keep_pages=config.keep_pages,
         )
         return cls(config.db_path, stats, pool)
 

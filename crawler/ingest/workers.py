@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from crawler.extraction.extract import ExtractionFailed, extract_article
 from crawler.ingest.records import article_row
 from storage.archive import now
+from storage.pages import keep_page as kept
 
 if TYPE_CHECKING:
     from crawler.ingest.items import ArticlePage
@@ -63,12 +64,16 @@ def warm_up() -> None:
     gc.freeze()
 
 
-def build_row(page: ArticlePage, min_chars: int) -> tuple[ArticleRow, int]:
-    """The archive row of one page and the id of the process that built it; raises
-    `ExtractionFailed` with a reason when the page holds no article."""
+def build_row(page: ArticlePage, min_chars: int, keep_page: bool = False) -> tuple[ArticleRow, int]:
+    """The archive row of one page (with the page itself, compressed, when `keep_page`) and the
+    id of the process that built it; raises `ExtractionFailed` with a reason when the page
+    holds no article."""
     html = page.body.decode(page.encoding or "utf-8", errors="replace")
     extracted = extract_article(html, url=page.url, min_chars=min_chars)
-    return article_row(page, extracted, fetched_at=now()), os.getpid()
+    row = article_row(page, extracted, fetched_at=now())
+    if keep_page:
+        row["page"] = kept(page.url, page.body, page.encoding or "utf-8")
+    return row, os.getpid()
 
 
 def exit_with_parent() -> None:
@@ -89,8 +94,10 @@ class ExtractionPool:
     made, before the crawl has threads, and alive until `close()`. `inline=True` runs it in this
     process instead, which is faster for a handful of pages."""
 
-    def __init__(self, workers: int = 0, *, min_chars: int, inline: bool = False) -> None:
-        self.min_chars = min_chars
+    def __init__(
+        self, workers: int = 0, *, min_chars: int, inline: bool = False, keep_pages: bool = False
+    ) -> None:
+        self.min_chars, self.keep_pages = min_chars, keep_pages
         self.workers = 0 if inline else (workers or os.cpu_count() or 1)
         self.executor: ProcessPoolExecutor | None = None
         self.pids: set[int] = set()  # the worker processes that built rows
@@ -109,10 +116,12 @@ class ExtractionPool:
     async def extract(self, page: ArticlePage) -> ArticleRow:
         """The archive row of one page; raises `ExtractionFailed` when it holds no article."""
         if self.executor is None:
-            row, _ = build_row(page, self.min_chars)
+            row, _ = build_row(page, self.min_chars, self.keep_pages)
             return row
         loop = asyncio.get_running_loop()
-        row, pid = await loop.run_in_executor(self.executor, build_row, page, self.min_chars)
+        row, pid = await loop.run_in_executor(
+            self.executor, build_row, page, self.min_chars, self.keep_pages
+        )
         self.pids.add(pid)
         self.rows += 1
         return row

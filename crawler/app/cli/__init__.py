@@ -9,6 +9,7 @@ from crawler.app.cli import archive
 from crawler.app.cli.crawl import crawl, show_settings
 from crawler.app.cli.feeds import feeds
 from crawler.app.cli.fetch import fetch
+from crawler.app.cli.reextract import reextract
 from crawler.app.cli.scaleout import feeds_push, ingest
 from crawler.app.cli.serve import serve_archive
 
@@ -19,6 +20,15 @@ def cli() -> None:
     """newsdesk: news feeds in, clean articles in a SQLite archive out."""
 
 
-for command in (crawl, fetch, feeds, show_settings, serve_archive, ingest, *archive.COMMANDS):
+for command in (
+    crawl,
+    fetch,
+    feeds,
+    show_settings,
+    serve_archive,
+    ingest,
+    reextract,
+    *archive.COMMANDS,
+):
     cli.add_command(command)
 feeds.add_command(feeds_push)
