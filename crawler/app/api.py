@@ -320,4 +320,5 @@ def public_row(stored: StoredArticle) -> dict[str, Any]:
     """The `articles` row the pipeline stored for a page, without its internal keys."""
     row = dict(stored.row or {"url": stored.url, "canonical_url": stored.canonical_url})
     row.pop("aliases", None)
+    row.pop("page", None)  # the raw page, kept compressed in `pages`
     return row
