@@ -1,12 +1,28 @@
-"""Article-extraction benchmark: newsdesk's extractor against plain trafilatura, on aeb-dev.
+"""Extraction benchmark: newsdesk's extractor against plain trafilatura, on wcxb-dev and aeb-dev.
 
-    python benchmarks/extraction.py            # the table, and benchmarks/out/extraction.csv
-    python benchmarks/extraction.py --dump     # also each page's predicted text, for diffing
+    python benchmarks/extraction.py                 # both data sets, both cores (a few minutes)
+    python benchmarks/extraction.py --fast          # 120 pages of each, spread over the set
+    python benchmarks/extraction.py --limit 60 --only wcxb
+    python benchmarks/extraction.py --dump          # also each page's texts, for diffing
 
-Scores follow the data set's README: 4-token shingles of `\\w+` tokens, page precision and recall,
-corpus P and R as means, F1 of the means, accuracy as exact token-sequence matches. Both
-extractors run in this one process on the same decoded HTML; a page's time is the fastest of
-`--repeat` runs, so that other work on the machine disturbs the figures less.
+Both extractors run on the same decoded HTML in the same worker process, page after page, in one
+process per core. Plain trafilatura is `bare_extraction` with metadata on and comments off.
+Scores, as each data set defines them (their READMEs, in ../shared/data):
+
+- wcxb-dev (2025 web pages, the WCXB benchmark's development split): word F1 per page (lower-cased
+  `\\w+` tokens, multiset overlap) averaged over the article pages; "with" snippets found and
+  "without" snippets leaked (case-insensitive substrings), per page then averaged. Fields, on
+  articles: title, equal once normalised (NFKC, case, letters and digits only); author, every
+  person the truth names found and none stored where it names none; date, the published date
+  on the same calendar day as the truth (pages with a true date). Pages stored, and section
+  fronts, category grids and link lists (`collection`, `listing`) refused.
+- aeb-dev (2019 news pages, Scrapinghub's benchmark): 4-token shingle F1 of the mean precision
+  and recall (an empty prediction is left out of the precision mean), accuracy as exact
+  token-sequence matches; word F1 as above.
+
+"no page lost": every article where trafilatura returns 500+ characters is stored by newsdesk
+with at least 80% of trafilatura's characters. CPU is the worker's process time per page.
+Per-page results go to benchmarks/out/extraction-<set>.csv, worst word F1 first.
 """
 
 from __future__ import annotations
@@ -15,183 +31,491 @@ import argparse
 import csv
 import gzip
 import json
+import multiprocessing
+import os
 import re
 import statistics
 import sys
 import time
+import unicodedata
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import trafilatura
-
-from crawler.extraction.extract import ExtractionFailed, extract_article
-
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "aeb-dev"
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere: this tree's crawler package
+
+import trafilatura  # noqa: E402
+
+from crawler.extraction.extract import ExtractionFailed, extract_article  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "benchmarks" / "out"
 TOKEN = re.compile(r"\w+")
-MAX_F1_LOSS = 0.05  # the most a page may lose against plain trafilatura
-CSV_HEADER = (
-    *("id", "url", "newsdesk_f1", "newsdesk_p", "newsdesk_r", "newsdesk_exact"),
-    *("trafilatura_f1", "f1_gain", "newsdesk_ms", "trafilatura_ms"),
-)
-
-
-@dataclass
-class Page:
-    id: str
-    url: str
-    html: str
-    truth: str
-
-
-@dataclass
-class Score:
-    precision: float | None  # None when the prediction is empty
-    recall: float
-    exact: bool
-    ms: float
-    text: str
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision or 0.0, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def shingles(text: str) -> Counter[tuple[str, ...]]:
-    """The multiset of 4-token shingles (one shorter shingle for a text of 1 to 3 tokens)."""
-    tokens = TOKEN.findall(text)
-    if not tokens:
-        return Counter()
-    if len(tokens) < 4:
-        return Counter([tuple(tokens)])
-    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
-
-
-def score(predicted: str, truth: str, ms: float) -> Score:
-    pred, true = shingles(predicted), shingles(truth)
-    tp = sum((pred & true).values())
-    precision = tp / sum(pred.values()) if pred else None
-    recall = tp / sum(true.values()) if true else 0.0
-    exact = TOKEN.findall(predicted) == TOKEN.findall(truth)
-    return Score(precision, recall, exact, ms, predicted)
-
-
-def load_pages(data: Path) -> list[Page]:
-    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
-    pages = []
-    for page_id, item in sorted(truth.items()):
-        html = gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes())
-        pages.append(Page(page_id, item["url"], html.decode("utf-8"), item["articleBody"]))
-    return pages
-
-
-def newsdesk(page: Page) -> str:
-    try:
-        return extract_article(page.html, url=page.url).text
-    except ExtractionFailed:
-        return ""
-
-
-def plain_trafilatura(page: Page) -> str:
-    return trafilatura.extract(page.html) or ""
-
-
-EXTRACTORS: dict[str, Callable[[Page], str]] = {
-    "newsdesk": newsdesk,
-    "trafilatura": plain_trafilatura,
+NON_ARTICLES = ("collection", "listing")
+LOST_MIN_CHARS, LOST_SHARE = 500, 0.8
+FAST_PAGES = 120
+EXTRACTORS = ("newsdesk", "trafilatura")
+LABELS = {
+    "newsdesk": "newsdesk",
+    "trafilatura": "plain trafilatura (`bare_extraction`, comments off)",
 }
+# Degrees, job titles and the like after a name in a byline: "Dylan Bailey, MS, RD".
+CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?|I{2,3}|[A-Z]\.[A-Z]\.)$")
 
 
-def run(pages: list[Page], repeat: int) -> dict[str, list[Score]]:
-    """Score every extractor on every page, alternating extractors page by page."""
-    results: dict[str, list[Score]] = {name: [] for name in EXTRACTORS}
-    for page in pages:
-        for name, extract in EXTRACTORS.items():
-            best = float("inf")
-            for _ in range(repeat):
-                start = time.perf_counter()
-                text = extract(page)
-                best = min(best, (time.perf_counter() - start) * 1000)
-            results[name].append(score(text, page.truth, best))
-    return results
+@dataclass
+class Case:
+    """One page of a data set, with its truth."""
+
+    dataset: str
+    id: str
+    kind: str  # article, collection, listing
+    url: str
+    path: Path
+    text: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    with_: list[str] = field(default_factory=list)
+    without: list[str] = field(default_factory=list)
 
 
-def summary(scores: list[Score]) -> dict[str, float]:
-    precisions = [s.precision for s in scores if s.precision is not None]
-    p = statistics.fmean(precisions) if precisions else 0.0
-    r = statistics.fmean(s.recall for s in scores)
-    times = sorted(s.ms for s in scores)
-    return {
-        "F1": 2 * p * r / (p + r) if p + r else 0.0,
-        "precision": p,
-        "recall": r,
-        "accuracy": sum(s.exact for s in scores) / len(scores),
-        "median ms": statistics.median(times),
-        "p95 ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+@dataclass
+class Run:
+    """What one extractor made of one page."""
+
+    stored: bool
+    text: str
+    cpu_ms: float
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    reason: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def load_wcxb(folder: Path) -> list[Case]:
+    kinds = dict(
+        line.split("\t")[:2]
+        for line in (folder / "pages.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    )
+    cases = []
+    for page_id, kind in sorted(kinds.items()):
+        data = json.loads((folder / "ground-truth" / f"{page_id}.json").read_text("utf-8"))
+        truth = data["ground_truth"]
+        cases.append(
+            Case(
+                "wcxb",
+                page_id,
+                kind,
+                data["url"],
+                folder / "html" / f"{page_id}.html.gz",
+                truth.get("main_content") or "",
+                truth.get("title"),
+                truth.get("author"),
+                truth.get("publish_date"),
+                truth.get("with") or [],
+                truth.get("without") or [],
+            )
+        )
+    return cases
+
+
+def load_aeb(folder: Path) -> list[Case]:
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    return [
+        Case(
+            "aeb",
+            page_id,
+            "article",
+            item["url"],
+            folder / "html" / f"{page_id}.html.gz",
+            item["articleBody"],
+        )
+        for page_id, item in sorted(truth.items())
+    ]
+
+
+def spread(cases: list[Case], limit: int | None) -> list[Case]:
+    """`limit` pages taken evenly over the set (so page types keep their mix)."""
+    if not limit or limit >= len(cases):
+        return cases
+    step = len(cases) / limit
+    return [cases[int(i * step)] for i in range(limit)]
+
+
+# --- the extractors ----------------------------------------------------------------------------
+
+
+def run_newsdesk(html: str, url: str) -> Run:
+    start = time.process_time()
+    try:
+        art = extract_article(html, url=url)
+    except ExtractionFailed as exc:
+        return Run(False, "", (time.process_time() - start) * 1000, reason=str(exc))
+    cpu = (time.process_time() - start) * 1000
+    return Run(
+        True, art.text, cpu, art.title, art.authors, art.published, sources=art.metadata_source
+    )
+
+
+def run_trafilatura(html: str, url: str) -> Run:
+    start = time.process_time()
+    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=True)
+    cpu = (time.process_time() - start) * 1000
+    if not isinstance(doc, trafilatura.settings.Document) or not (doc.text or "").strip():
+        return Run(False, "", cpu, reason="nothing extracted")
+    authors = [name.strip() for name in (doc.author or "").split(";") if name.strip()]
+    return Run(True, doc.text or "", cpu, doc.title, authors, doc.date)
+
+
+def measure(case: Case) -> tuple[Case, dict[str, Run]]:
+    """Both extractors on one page, in this worker process."""
+    html = gzip.decompress(case.path.read_bytes()).decode("utf-8", errors="replace")
+    return case, {
+        "newsdesk": run_newsdesk(html, case.url),
+        "trafilatura": run_trafilatura(html, case.url),
     }
 
 
-def write_csv(pages: list[Page], results: dict[str, list[Score]], path: Path) -> None:
-    """Per page, worst newsdesk F1 first."""
-    ours, theirs = results["newsdesk"], results["trafilatura"]
-    rows = sorted(range(len(pages)), key=lambda i: (ours[i].f1, ours[i].f1 - theirs[i].f1))
+def warm_up() -> None:
+    """Load what both extractors load lazily, so that no page pays for it."""
+    page = "<html><body><article>" + "<p>The harbour board met on Tuesday.</p>" * 20
+    run_newsdesk(page + "</article></body></html>", "https://example.org/a")
+    run_trafilatura(page + "</article></body></html>", "https://example.org/a")
+
+
+def measure_all(cases: list[Case], workers: int) -> Iterator[tuple[Case, dict[str, Run]]]:
+    if workers <= 1:
+        warm_up()
+        yield from map(measure, cases)
+        return
+    with multiprocessing.get_context("fork").Pool(workers, initializer=warm_up) as pool:
+        yield from pool.imap_unordered(measure, cases, chunksize=2)
+
+
+# --- scores ------------------------------------------------------------------------------------
+
+
+def word_f1(predicted: str, truth: str) -> float:
+    """WCXB's word-level F1: lower-cased `\\w+` tokens, multiset overlap."""
+    pred, true = Counter(TOKEN.findall(predicted.lower())), Counter(TOKEN.findall(truth.lower()))
+    if not true:
+        return 0.0 if pred else 1.0
+    overlap = sum((pred & true).values())
+    if not overlap:
+        return 0.0
+    p, r = overlap / sum(pred.values()), overlap / sum(true.values())
+    return 2 * p * r / (p + r)
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    """aeb's units: 4-token shingles (one shorter shingle for a text of 1 to 3 tokens)."""
+    tokens = TOKEN.findall(text)
+    if len(tokens) < 4:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
+
+
+def shingle_pr(predicted: str, truth: str) -> tuple[float | None, float]:
+    pred, true = shingles(predicted), shingles(truth)
+    tp = sum((pred & true).values())
+    return (tp / sum(pred.values()) if pred else None), (tp / sum(true.values()) if true else 0.0)
+
+
+def snippet_share(text: str, snippets: list[str]) -> float | None:
+    if not snippets:
+        return None
+    low = text.lower()
+    return sum(snippet.lower() in low for snippet in snippets) / len(snippets)
+
+
+def normal(text: str) -> str:
+    return " ".join(TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def true_names(author: str | None) -> list[str]:
+    """The people a truth byline names: "A, B, and C", "A & B", without degrees after a name."""
+    if not author or not author.strip():
+        return []
+    parts = re.split(r"\s*[,;&/]\s*|\s+and\s+", author.strip())
+    return [normal(part) for part in parts if part.strip() and not CREDENTIAL.match(part.strip())]
+
+
+def author_right(truth: str | None, authors: list[str]) -> bool:
+    names = true_names(truth)
+    found = [normal(name) for name in authors]
+    if not names:
+        return not found
+    return all(name in found for name in names)
+
+
+def title_right(truth: str | None, title: str | None) -> bool | None:
+    if not truth:
+        return None
+    return bool(title) and normal(truth) == normal(title or "")
+
+
+def date_right(truth: str | None, published: str | None) -> bool | None:
+    if not truth:
+        return None
+    return bool(published) and (published or "")[:10] == truth[:10]
+
+
+@dataclass
+class Scores:
+    """One extractor's figures on one data set."""
+
+    word_f1: list[float] = field(default_factory=list)
+    precision: list[float] = field(default_factory=list)
+    recall: list[float] = field(default_factory=list)
+    exact: list[bool] = field(default_factory=list)
+    with_: list[float] = field(default_factory=list)
+    without: list[float] = field(default_factory=list)
+    title: list[bool] = field(default_factory=list)
+    author: list[bool] = field(default_factory=list)
+    date: list[bool] = field(default_factory=list)
+    stored: list[bool] = field(default_factory=list)
+    refused: list[bool] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    compared: bool = False  # scored against trafilatura's text ("no page lost")
+
+    def add(self, case: Case, run: Run, reference: Run | None) -> dict[str, object]:
+        """Score one page; return its CSV cells."""
+        self.cpu_ms.append(run.cpu_ms)
+        if case.kind in NON_ARTICLES:
+            self.refused.append(not run.stored)
+            return {"stored": run.stored, "reason": run.reason}
+        f1 = word_f1(run.text, case.text)
+        p, r = shingle_pr(run.text, case.text)
+        self.word_f1.append(f1)
+        if p is not None:
+            self.precision.append(p)
+        self.recall.append(r)
+        self.exact.append(TOKEN.findall(run.text) == TOKEN.findall(case.text))
+        self.stored.append(run.stored)
+        cells: dict[str, object] = {"word_f1": round(f1, 3), "stored": run.stored}
+        for name, share in (
+            ("with", snippet_share(run.text, case.with_)),
+            ("without", snippet_share(run.text, case.without)),
+        ):
+            if share is not None:
+                getattr(self, name if name == "without" else "with_").append(share)
+                cells[name] = round(share, 2)
+        if case.dataset == "wcxb":
+            self.author.append(ok := author_right(case.author, run.authors))
+            cells["author"] = ok
+            for name, right in (
+                ("title", title_right(case.title, run.title)),
+                ("date", date_right(case.date, run.published)),
+            ):
+                if right is not None:
+                    getattr(self, name).append(right)
+                    cells[name] = right
+        self.compared |= reference is not None
+        if reference is not None and lost(run, reference):
+            self.lost.append(f"{case.id[:12]} ({len(run.text)} of {len(reference.text)} chars)")
+        cells["chars"] = len(run.text)
+        cells["reason"] = run.reason
+        return cells
+
+    def figures(self) -> dict[str, float | None]:
+        """The table's figures as numbers (None where the data set has no truth for them)."""
+        p = statistics.fmean(self.precision) if self.precision else 0.0
+        r = statistics.fmean(self.recall) if self.recall else 0.0
+        return {
+            "word F1": mean(self.word_f1),
+            "shingle F1": 2 * p * r / (p + r) if p + r else None,
+            "must-have snippets found": mean(self.with_),
+            "boilerplate snippets leaked": mean(self.without),
+            "title right": mean(self.title),
+            "author right": mean(self.author),
+            "date right": mean(self.date),
+            "pages stored": mean(self.stored),
+            "listings refused": mean(self.refused),
+            "pages lost": len(self.lost) if self.compared else None,
+            "CPU ms/page": mean(self.cpu_ms),
+        }
+
+    def row(self) -> dict[str, str]:
+        """The table's cells."""
+        cells = {}
+        for name, value in self.figures().items():
+            if value is None:
+                cells[name] = "n/a"
+            elif name == "pages stored":
+                cells[name] = f"{sum(self.stored)} / {len(self.stored)}"
+            elif name == "pages lost":
+                cells[name] = str(value)
+            elif name == "listings refused":
+                cells[name] = f"{sum(self.refused)} / {len(self.refused)}"
+            elif name == "CPU ms/page":
+                cells[name] = f"{value:.1f}"
+            elif "snippets" in name:
+                cells[name] = f"{value:.1%}"
+            elif name.endswith("right"):
+                cells[name] = f"{value:.2f}"
+            else:
+                cells[name] = f"{value:.3f}"
+        return cells
+
+
+def lost(run: Run, reference: Run | None) -> bool:
+    """A page trafilatura finds 500+ characters on, that newsdesk refuses or keeps < 80% of."""
+    if reference is None or len(reference.text) < LOST_MIN_CHARS:
+        return False
+    return not run.stored or len(run.text) < LOST_SHARE * len(reference.text)
+
+
+def mean(values: list[float] | list[bool]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def benchmark(name: str, cases: list[Case], workers: int, dump: bool) -> dict[str, Scores]:
+    """Run, score and print one data set; write its per-page CSV."""
+    scores = {extractor: Scores() for extractor in EXTRACTORS}
+    rows, reasons = [], Counter[str]()
+    started = time.perf_counter()
+    for case, runs in measure_all(cases, workers):
+        row: dict[str, object] = {"id": case.id, "kind": case.kind, "url": case.url}
+        for extractor in EXTRACTORS:
+            reference = runs["trafilatura"] if extractor == "newsdesk" else None
+            cells = scores[extractor].add(case, runs[extractor], reference)
+            row.update({f"{extractor}_{key}": value for key, value in cells.items()})
+        ours = runs["newsdesk"]
+        row.update(title=ours.title, authors="; ".join(ours.authors), published=ours.published)
+        row.update(true_title=case.title, true_author=case.author, true_date=case.date)
+        row["sources"] = json.dumps(ours.sources)
+        if case.kind in NON_ARTICLES and not ours.stored:
+            reasons[re.sub(r"\d[\d,]*", "N", ours.reason.split(":")[0])] += 1
+        rows.append(row)
+        if dump:
+            write_texts(case, runs)
+    wall = time.perf_counter() - started
+    kinds = Counter(case.kind for case in cases)
+    print(f"## {name}: {len(cases)} pages ({', '.join(f'{n} {k}' for k, n in kinds.items())})")
+    print(f"{workers} worker process(es), {wall:.0f} s wall\n")
+    print_table(scores)
+    newsdesk = scores["newsdesk"]
+    if newsdesk.lost:
+        print(f"\npages lost: {', '.join(newsdesk.lost)}")
+    if reasons:
+        print(
+            "non-articles refused because: "
+            + "; ".join(f"{k} ({n})" for k, n in reasons.most_common(6))
+        )
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"extraction-{cases[0].dataset}.csv"
+    write_csv(path, rows)
+    print(f"per-page results, worst word F1 first: {path.relative_to(ROOT)}\n")
+    return scores
+
+
+def print_table(scores: dict[str, Scores]) -> None:
+    table = {extractor: scores[extractor].row() for extractor in EXTRACTORS}
+    columns = list(table["newsdesk"])
+    print("| | " + " | ".join(columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for extractor, row in table.items():
+        print(f"| {LABELS[extractor]} | " + " | ".join(row.values()) + " |")
+
+
+def write_csv(path: Path, rows: list[dict[str, object]]) -> None:
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    rows.sort(key=lambda row: (row["kind"] != "article", row.get("newsdesk_word_f1", 1)))
     with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(CSV_HEADER)
-        for i in rows:
-            a, b = ours[i], theirs[i]
-            writer.writerow(
-                [
-                    *(pages[i].id, pages[i].url),
-                    *(f"{a.f1:.3f}", f"{a.precision or 0:.3f}", f"{a.recall:.3f}", a.exact),
-                    *(f"{b.f1:.3f}", f"{a.f1 - b.f1:+.3f}", f"{a.ms:.1f}", f"{b.ms:.1f}"),
-                ]
-            )
+        writer = csv.DictWriter(out, columns)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
-def dump(pages: list[Page], results: dict[str, list[Score]], folder: Path) -> None:
+def write_texts(case: Case, runs: dict[str, Run]) -> None:
+    folder = OUT / "texts" / case.dataset
     folder.mkdir(parents=True, exist_ok=True)
-    for i, page in enumerate(pages):
-        for name, scores in results.items():
-            (folder / f"{page.id[:12]}.{name}.txt").write_text(scores[i].text, encoding="utf-8")
-        (folder / f"{page.id[:12]}.truth.txt").write_text(page.truth, encoding="utf-8")
+    (folder / f"{case.id[:12]}.truth.txt").write_text(case.text, encoding="utf-8")
+    for extractor, run in runs.items():
+        text = run.text or f"(refused: {run.reason})"
+        (folder / f"{case.id[:12]}.{extractor}.txt").write_text(text, encoding="utf-8")
+
+
+def check_targets(results: dict[str, dict[str, Scores]]) -> None:
+    """The issue's targets, each met or not."""
+    checks: list[tuple[str, bool]] = []
+    if "wcxb" in results:
+        ours = results["wcxb"]["newsdesk"].figures()
+        base = results["wcxb"]["trafilatura"].figures()["word F1"] or 0.0
+        f1 = ours["word F1"] or 0.0
+        checks.append(
+            (
+                f"word F1 {f1:.3f} >= 0.96 and >= trafilatura + 0.01 ({base + 0.01:.3f})",
+                f1 >= 0.96 and f1 >= base + 0.01,
+            )
+        )
+        for name, label, floor, fmt in (
+            ("must-have snippets found", "must-have snippets", 0.93, "{:.1%}"),
+            ("title right", "title", 0.90, "{:.2f}"),
+            ("author right", "author", 0.85, "{:.2f}"),
+            ("date right", "date", 0.90, "{:.2f}"),
+            ("pages stored", "articles stored", 0.99, "{:.1%}"),
+            ("listings refused", "listings refused", 0.85, "{:.1%}"),
+        ):
+            value = ours[name] or 0.0
+            floor_text = fmt.format(floor)
+            checks.append((f"{label} {fmt.format(value)} >= {floor_text}", value >= floor))
+        leaked = ours["boilerplate snippets leaked"] or 0.0
+        checks.append((f"boilerplate leaked {leaked:.1%} <= 6.0%", leaked <= 0.06))
+        checks.append((f"no page lost: {ours['pages lost']:.0f} lost", not ours["pages lost"]))
+    if "aeb" in results:
+        ours = results["aeb"]["newsdesk"].figures()
+        checks.append(
+            (
+                f"aeb shingle F1 {ours['shingle F1'] or 0:.3f} >= 0.98",
+                (ours["shingle F1"] or 0) >= 0.98,
+            )
+        )
+    print("targets (wcxb-dev unless named):")
+    for text, met in checks:
+        print(f"  {text}: {'met' if met else 'NOT met'}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA, help="the aeb-dev folder")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per page; the fastest counts")
-    parser.add_argument("--dump", action="store_true", help="write predicted texts to out/texts")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder with wcxb-dev, aeb-dev")
+    parser.add_argument("--only", choices=("wcxb", "aeb"), help="one data set")
+    parser.add_argument("--limit", type=int, help="at most this many pages of each set")
+    parser.add_argument("--fast", action="store_true", help=f"--limit {FAST_PAGES}")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--dump", action="store_true", help="write texts to out/texts/")
+    parser.add_argument("--json", type=Path, help="also write the tables' figures to this file")
     args = parser.parse_args(argv)
-    if not (args.data / "ground-truth.json").is_file():
-        print(f"skipped: no benchmark data at {args.data} (see README, Extraction quality)")
-        return 0
-    pages = load_pages(args.data)
-    results = run(pages, max(1, args.repeat))
-    table = {name: summary(scores) for name, scores in results.items()}
-    columns = list(table["newsdesk"])
-    print(f"{len(pages)} pages from {args.data}\n")
-    print("| extractor | " + " | ".join(columns) + " |")
-    print("|---" * (len(columns) + 1) + "|")
-    for name, row in table.items():
-        cells = [f"{v:.1f}" if k.endswith("ms") else f"{v:.3f}" for k, v in row.items()]
-        print(f"| {name} | " + " | ".join(cells) + " |")
-    ours, theirs = results["newsdesk"], results["trafilatura"]
-    losses = [
-        p.id[:12] for p, a, b in zip(pages, ours, theirs, strict=True) if a.f1 < b.f1 - MAX_F1_LOSS
-    ]
-    ratio = table["newsdesk"]["median ms"] / table["trafilatura"]["median ms"]
-    print(f"\nmedian time ratio newsdesk/trafilatura: {ratio:.2f}x")
-    print(f"pages more than {MAX_F1_LOSS} F1 below trafilatura: {len(losses)} {losses or ''}")
-    OUT.mkdir(parents=True, exist_ok=True)
-    write_csv(pages, results, OUT / "extraction.csv")
-    print(f"per-page scores, worst first: {OUT / 'extraction.csv'}")
-    if args.dump:
-        dump(pages, results, OUT / "texts")
+    limit = args.limit or (FAST_PAGES if args.fast else None)
+    sets = {
+        "wcxb": ("wcxb-dev", load_wcxb, "pages.tsv"),
+        "aeb": ("aeb-dev", load_aeb, "ground-truth.json"),
+    }
+    results: dict[str, dict[str, Scores]] = {}
+    for key, (folder, load, marker) in sets.items():
+        if args.only and key != args.only:
+            continue
+        if not (args.data / folder / marker).is_file():
+            print(f"skipped {folder}: no benchmark data at {args.data / folder}")
+            continue
+        cases = spread(load(args.data / folder), limit)
+        results[key] = benchmark(folder, cases, max(1, args.workers), args.dump)
+    if results:
+        check_targets(results)
+    if args.json:
+        figures = {
+            key: {name: scores.figures() for name, scores in by_extractor.items()}
+            for key, by_extractor in results.items()
+        }
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
 
 
