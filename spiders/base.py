@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import scrapy
@@ -11,6 +12,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.ingest import reasons
 from crawler.ingest.items import ArticlePage, Failure, feed_url_of
+from crawler.policy.schedule import iso, retry_after
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -61,8 +63,17 @@ class ArticleSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         entry = request.cb_kwargs.get("entry")
         status, reason = describe_failure(failure, max_size=self.max_size(request))
-        self.logger.warning("%s: %s", request.url, reason)
-        yield Failure(request.url, reason, status=status, feed_url=feed_url_of(entry))
+        if reason == reasons.INTERRUPTED:  # fetched by the next run
+            self.logger.info("%s: %s", request.url, reason)
+        else:
+            self.logger.warning("%s: %s", request.url, reason)
+        yield Failure(
+            request.url,
+            reason,
+            status=status,
+            feed_url=feed_url_of(entry),
+            retry_at=retry_at(failure, reason),
+        )
 
 
 def describe_failure(failure: TwistedFailure, *, max_size: int) -> tuple[int | None, str]:
@@ -77,7 +88,8 @@ def describe_failure(failure: TwistedFailure, *, max_size: int) -> tuple[int | N
         status = exc.response.status
         return status, reasons.http_status(status)
     if isinstance(exc, IgnoreRequest) and (
-        str(exc).startswith(reasons.ROBOTS_UNREACHABLE) or str(exc) in reasons.UNREACHABLE
+        str(exc).startswith(reasons.ROBOTS_UNREACHABLE)
+        or str(exc) in (*reasons.UNREACHABLE, reasons.INTERRUPTED)
     ):  # robots.txt could not be read: crawler/components/robots.py words it
         return None, str(exc)
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
@@ -87,3 +99,16 @@ def describe_failure(failure: TwistedFailure, *, max_size: int) -> tuple[int | N
         redirects = failure.request.meta.get("redirect_times", 0)  # type: ignore[attr-defined]
         return None, reasons.too_many_redirects(redirects)
     return None, reasons.download_error(exc)
+
+
+def retry_at(failure: TwistedFailure, reason: str) -> str | None:
+    """When a failed page may be fetched again, if not on the usual backoff: once the site's
+    `Retry-After` has passed, or at once for a page a stop cut off."""
+    now = datetime.now(UTC)
+    if reason == reasons.INTERRUPTED:
+        return iso(now)
+    exc: Any = failure.value
+    if isinstance(exc, HttpError) and (header := exc.response.headers.get("Retry-After")):
+        wait = retry_after(header.decode("latin-1"), now=now)
+        return iso(now + timedelta(seconds=wait)) if wait is not None else None
+    return None

@@ -166,6 +166,9 @@ class FeedSpider(SitemapReader, ArticleSpider):
         request = failure.request  # type: ignore[attr-defined]
         self.feeds_pending.discard(request.meta.get(FEED_META))
         _, reason = describe_failure(failure, max_size=self.max_size(request))
+        if reason == reasons.INTERRUPTED:  # not polled: still due, the next run reads it
+            self.logger.info("feed %s: %s", request.url, reason)
+            return
         self.logger.warning("feed %s: %s", request.url, reason)
         yield FeedPolled(request.url, "failed", error=reason)
 

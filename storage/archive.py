@@ -550,17 +550,21 @@ class Archive(ArchiveQueries):
         status: int | None = None,
         kind: str = "article",
         feed_url: str | None = None,
+        retry_at: str | None = None,
     ) -> None:
-        """Note that `url` did not become an article (or, kind="feed", could not be read)."""
+        """Note that `url` did not become an article (or, kind="feed", could not be read);
+        `retry_at`: not before this time (ISO 8601), when the site said when to come back."""
         with self.transaction():
             self.db.execute(
-                """INSERT INTO failures (url, kind, feed_url, status, reason, failed_at, attempts)
-                   VALUES (?, ?, ?, ?, ?, ?, 1)
+                """INSERT INTO failures
+                   (url, kind, feed_url, status, reason, failed_at, attempts, retry_at)
+                   VALUES (?, ?, ?, ?, ?, ?, 1, ?)
                    ON CONFLICT(url) DO UPDATE SET kind = excluded.kind,
                    feed_url = coalesce(excluded.feed_url, failures.feed_url),
                    status = excluded.status, reason = excluded.reason,
-                   failed_at = excluded.failed_at, attempts = failures.attempts + 1""",
-                [url, kind, feed_url, status, reason, now()],
+                   failed_at = excluded.failed_at, attempts = failures.attempts + 1,
+                   retry_at = excluded.retry_at""",
+                [url, kind, feed_url, status, reason, now(), retry_at],
             )
 
     def failures(self) -> list[dict[str, Any]]:

@@ -209,3 +209,10 @@ def m005_published_utc(db: Database) -> None:
         f"(coalesce({utc.format('published')}, {utc.format('first_seen')})) VIRTUAL"
     )
     db.table("articles").create_index(["published_utc"])
+
+
+@migrations()
+def m006_failure_retry_at(db: Database) -> None:
+    """`failures.retry_at`: the time before which a failed URL is not tried again, when the
+    site said so (`Retry-After`) or the page was cut off by a stop (due at once)."""
+    db.table("failures").add_column("retry_at", str)

@@ -4,11 +4,14 @@ reads the real archive it wrote."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
+
 from sqlite_utils import Database
 
 from crawler.ingest import reasons
 from tests.helpers import FAST, run_newsdesk
-from tests.newsroom import NewsroomHandler
+from tests.newsroom import Newsroom, NewsroomHandler
 
 MAX_SIZE = 200_000  # DOWNLOAD_MAXSIZE for these tests, so that a page "too large" is small
 
@@ -85,3 +88,91 @@ def test_feeds_that_make_feedparser_raise_are_recorded_and_the_crawl_goes_on(sit
     assert proc.stderr.splitlines()[-1].startswith(
         "newsdesk crawl: 4 feeds polled (1 failed), 0 unchanged; articles: 3 new"
     )
+
+
+def come_back_later(site: Newsroom, path: str, seconds: str, *, times: int) -> list[float]:
+    """`path` answers 503 with `Retry-After: seconds` `times` times, then as usual; the
+    returned list fills with the time of each request."""
+    asked: list[float] = []
+    page = (site.root / path.lstrip("/")).read_bytes()
+
+    def answer(handler: NewsroomHandler) -> None:
+        asked.append(time.monotonic())
+        if len(asked) <= times:
+            handler.answer(path, 503, b"busy", "text/plain", {"Retry-After": seconds})
+        else:
+            handler.answer(path, 200, page, "text/html; charset=utf-8")
+
+    site.routes[path] = answer
+    return asked
+
+
+def timed(site: Newsroom, path: str) -> list[float]:
+    """`path` answers as usual; the returned list fills with the time of each request."""
+    asked: list[float] = []
+    page = (site.root / path.lstrip("/")).read_bytes()
+
+    def answer(handler: NewsroomHandler) -> None:
+        asked.append(time.monotonic())
+        handler.answer(path, 200, page, "text/html; charset=utf-8")
+
+    site.routes[path] = answer
+    return asked
+
+
+def test_a_short_retry_after_is_waited_for_within_the_run(site, tmp_path):
+    other = Newsroom.copy_of_site(tmp_path / "other")
+    try:
+        busy = come_back_later(site, "/news/ferry-strike.html", "2", times=1)
+        elsewhere = timed(other, "/news/lighthouse.html")
+        feed = site.publish_feed(
+            "busy.xml", ["news/ferry-strike.html", f"{other.url}/news/lighthouse.html"]
+        )
+        db = tmp_path / "archive.db"
+        proc = run_newsdesk("crawl", "--feed", feed, "--db", str(db), *FAST, "-s", "RETRY_TIMES=2")
+    finally:
+        other.shutdown()
+    assert proc.returncode == 0, proc.stderr
+    assert len(busy) == 2 and busy[1] - busy[0] >= 1.9  # asked again once 2 s had passed
+    assert elsewhere[0] < busy[1]  # the other site did not wait
+    assert sorted(r["title"] for r in Database(db)["articles"].rows) == [
+        "Ferry crews vote to strike over winter rota",
+        "Lighthouse keeper retires after 40 years",
+    ]
+    assert list(Database(db)["failures"].rows) == []
+
+
+def test_a_long_retry_after_is_obeyed_by_the_next_runs(site, tmp_path):
+    busy = come_back_later(site, "/news/ferry-strike.html", "7200", times=3)
+    feed = site.publish_feed("busy.xml", ["news/ferry-strike.html"])
+    db = tmp_path / "archive.db"
+    first = run_newsdesk("crawl", "--feed", feed, "--db", str(db), *FAST, "-s", "RETRY_TIMES=2")
+    assert first.returncode == 0, first.stderr
+    assert len(busy) == 1  # not retried at once, nor within the run
+    archive = Database(db)
+    [failure] = archive["failures"].rows
+    assert (failure["reason"], failure["status"]) == ("HTTP 503", 503)
+    wait = datetime.fromisoformat(failure["retry_at"]) - datetime.now(UTC)
+    assert 7000 < wait.total_seconds() <= 7200
+    # 61 minutes later (the usual first backoff is an hour): not yet
+    archive.execute("UPDATE failures SET failed_at = ?", [iso_ago(minutes=61)])
+    archive.conn.commit()
+    assert run_newsdesk("crawl", "--db", str(db), *FAST).returncode == 0
+    assert len(busy) == 1
+    # two hours later: the first run after that time fetches it
+    archive.execute(
+        "UPDATE failures SET failed_at = ?, retry_at = ?",
+        [iso_ago(minutes=121), iso_ago(minutes=1)],
+    )
+    archive.conn.commit()
+    site.routes.pop("/news/ferry-strike.html")
+    last = run_newsdesk("crawl", "--db", str(db), *FAST)
+    assert last.returncode == 0, last.stderr
+    assert [r["title"] for r in archive["articles"].rows] == [
+        "Ferry crews vote to strike over winter rota"
+    ]
+    assert list(archive["failures"].rows) == []
+
+
+def iso_ago(*, minutes: int) -> str:
+    return (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(timespec="seconds")

@@ -183,8 +183,8 @@ def crawl_plan(
         return RunResult(stats={}, status="nothing due")
     from spiders.feeds import FeedSpider
 
-    if max_runtime:
-        settings.set("CLOSESPIDER_TIMEOUT", max_runtime, priority="cmdline")
+    if max_runtime:  # crawler/components/stop.py ends the run then
+        settings.set("NEWSDESK_STOP_AT", time.monotonic() + max_runtime, priority="cmdline")
     result = run_spider(FeedSpider, settings, keep_articles=False, feeds=feeds, revisits=pages)
     reason = result.stats.get("finish_reason")
     if reason == "closespider_timeout":

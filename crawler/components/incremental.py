@@ -141,13 +141,6 @@ def answer_headers(response: Response) -> dict[str, str | None]:
     return {name: value.decode("latin-1") if value else None for name, value in values.items()}
 
 
-def obey_retry_after(request: Request, response: Response) -> None:
-    """A 429 or 503 that says when to come back (`Retry-After`) is not retried in this run
-    (RetryMiddleware, at 550, sees the answer after the middlewares that call this)."""
-    if response.status in (429, 503) and response.headers.get("Retry-After"):
-        request.meta["dont_retry"] = True
-
-
 def incremental_of(crawler: Crawler) -> Incremental | None:
     return crawler.get_extension(Incremental)
 
@@ -166,8 +159,8 @@ class IncrementalComponent:
 
 
 class ConditionalFeedMiddleware(IncrementalComponent):
-    """Downloader middleware: conditional GET for feeds; marks answers that bring nothing new.
-    A 429 or 503 that says when to come back (`Retry-After`) is not retried in this run."""
+    """Downloader middleware: conditional GET for feeds; marks answers that bring nothing new
+    (and notes a `Retry-After`: crawler/components/retryafter.py acts on it)."""
 
     def process_request(self, request: Request) -> None:
         state = incremental_of(self.crawler)
@@ -176,7 +169,6 @@ class ConditionalFeedMiddleware(IncrementalComponent):
                 request.headers.setdefault(name, value)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        obey_retry_after(request, response)
         state = incremental_of(self.crawler)
         feed_url = request.meta.get(FEED_META)
         if state is not None and feed_url and state.feed_answered(feed_url, response):

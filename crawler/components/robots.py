@@ -114,10 +114,10 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
             return
             return
         why = reasons.download_error(exc)
-        # A site that cannot be reached at all fails as unreachable; any other error is named.
-        self.unreachable(
-            netloc, why if why in reasons.UNREACHABLE else reasons.robots_unreachable(why)
-        )
+        # A site that cannot be reached at all fails as unreachable, a stop as interrupted;
+        # any other error is named.
+        plain = (*reasons.UNREACHABLE, reasons.INTERRUPTED)
+        self.unreachable(netloc, why if why in plain else reasons.robots_unreachable(why))
 
     def unreachable(self, netloc: str, reason: str) -> None:
         """Disallow a site for as long as its robots.txt is kept (this run, or MAX_AGE)."""

@@ -78,6 +78,14 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# An answer that says when to come back (Retry-After) is retried then: within the run when that
+# is this long or less, else by the first run after that time (crawler/components/retryafter.py).
+NEWSDESK_RETRY_AFTER_MAX = "30s"
+# A stop (--max-runtime, Ctrl-C, SIGTERM) gives the downloads in flight this many seconds, then
+# cuts them off; they are recorded as "interrupted" and fetched by the next run
+# (crawler/components/stop.py). NEWSDESK_STOP_AT, set by --max-runtime, is when the run must end.
+NEWSDESK_STOP_GRACE = 2.0
+NEWSDESK_STOP_AT = 0.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 REDIRECT_MAX_TIMES = 20
@@ -88,6 +96,12 @@ ITEM_PIPELINES = {"crawler.ingest.pipeline.ArchivePipeline": 300}
 EXTENSIONS = {
     "crawler.components.incremental.Incremental": 500,
     "crawler.components.progress.Progress": 510,
+    "crawler.components.stop.Stopper": 520,
+}
+# Scrapy's HTTP/1.1 handler, whose downloads a stop can cut off (crawler/components/stop.py).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.components.stop.StoppableDownloadHandler",
+    "https": "crawler.components.stop.StoppableDownloadHandler",
 }
 # Scrapy's own extensions less its telnet console and its remote-control HTTP server (which runs
 # Python code sent to it): a crawler has no use for either. Left out of the base list, not just
@@ -104,10 +118,11 @@ EXTENSIONS_BASE = {
     "scrapy.extensions.spiderstate.SpiderState": 0,
     "scrapy.extensions.throttle.AutoThrottle": 0,
 }
-# Between decompression (590) and RetryMiddleware (550): sees every answer, unzipped, and can stop
-# a retry that Retry-After forbids.
+# Between decompression (590) and RetryMiddleware (550), which see every answer after them, in
+# that order: the feeds' validators, unzipped; then the retries that Retry-After asks for.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.components.incremental.ConditionalFeedMiddleware": 560,
+    "crawler.components.retryafter.RetryAfterMiddleware": 555,
     # Scrapy's robots.txt middleware let requests that waited for robots.txt through unchecked.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.components.robots.RobotsTxtMiddleware": 100,

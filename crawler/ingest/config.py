@@ -168,6 +168,9 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "NEWSDESK_DISABLE_AFTER": whole(0),
     "NEWSDESK_SITEMAP_MAX_AGE": duration,
     "NEWSDESK_ROBOTS_MAX_AGE": duration,
+    "NEWSDESK_RETRY_AFTER_MAX": duration,
+    "NEWSDESK_STOP_GRACE": number(0),
+    "NEWSDESK_STOP_AT": number(0),
     "NEWSDESK_PROGRESS": boolean,
     "NEWSDESK_PROGRESS_INTERVAL": number(0),
     "NEWSDESK_RUN_UPDATE_INTERVAL": number(0),
@@ -231,6 +234,9 @@ class Config:
     disable_after: int  # consecutive failed polls that switch a source off; 0: never
     sitemap_max_age: int  # older sitemap entries are not followed
     robots_max_age: int  # a site's robots.txt is read again after this long
+    retry_after_max: int  # a longer Retry-After is obeyed by a later run, a shorter one within
+    stop_grace: float  # a stop lets the downloads in flight run this long, then cuts them off
+    stop_at: float  # when the run must end (time.monotonic(), set by --max-runtime); 0: never
     progress: bool  # a live status line when stderr is a terminal
     progress_interval: float  # else an INFO line with the counts this often; 0: none
     run_update_interval: float  # the run's crawl_runs row is updated this often
@@ -274,6 +280,9 @@ class Config:
             disable_after=get("NEWSDESK_DISABLE_AFTER"),
             sitemap_max_age=parse_duration(get("NEWSDESK_SITEMAP_MAX_AGE")),
             robots_max_age=parse_duration(get("NEWSDESK_ROBOTS_MAX_AGE")),
+            retry_after_max=parse_duration(get("NEWSDESK_RETRY_AFTER_MAX")),
+            stop_grace=get("NEWSDESK_STOP_GRACE"),
+            stop_at=get("NEWSDESK_STOP_AT"),
             progress=get("NEWSDESK_PROGRESS"),
             progress_interval=get("NEWSDESK_PROGRESS_INTERVAL"),
             run_update_interval=get("NEWSDESK_RUN_UPDATE_INTERVAL"),

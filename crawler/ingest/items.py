@@ -69,6 +69,7 @@ class Failure:
     status: int | None = None
     kind: str = "article"
     feed_url: str | None = None
+    retry_at: str | None = None  # not to be tried again before (ISO 8601): Retry-After
 
 
 @dataclass

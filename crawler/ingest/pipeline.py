@@ -163,6 +163,7 @@ class ArchivePipeline:
             status=failure.status,
             kind=failure.kind,
             feed_url=failure.feed_url,
+            retry_at=failure.retry_at,
         )
         self.inc("failures")
         return failure

@@ -10,6 +10,7 @@ TIMED_OUT = "unreachable: timed out"
 UNREACHABLE = (HOST_NOT_FOUND, CONNECTION_REFUSED, TIMED_OUT)
 ROBOTS_UNREACHABLE = "robots.txt unreachable"
 CUT_SHORT = "answer cut short: the connection closed before the end of the page"
+INTERRUPTED = "interrupted: the crawl stopped before it was downloaded"
 # Download errors by class name (Scrapy's, Twisted's, the standard library's), so that every
 # downloader words them alike without this module importing any of them.
 BY_EXCEPTION = {
@@ -21,6 +22,7 @@ BY_EXCEPTION = {
     "TimeoutError": TIMED_OUT,
     "TCPTimedOutError": TIMED_OUT,
     "ResponseDataLossError": CUT_SHORT,  # fewer bytes than its Content-Length
+    "Interrupted": INTERRUPTED,  # crawler/components/stop.py: cut off by a stop
 }
 
 
@@ -76,6 +78,7 @@ def transient(status: int | None, reason: str) -> bool:
     robots.txt ban)."""
     return (
         reason in UNREACHABLE
+        or reason == INTERRUPTED
         or reason.startswith(ROBOTS_UNREACHABLE)
         or status == 429
         or (status or 0) >= 500

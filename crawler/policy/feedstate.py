@@ -18,7 +18,7 @@ from crawler.ingest.items import EntrySeen, FeedEntry
 from crawler.ingest.urls import normalize_url
 from crawler.policy.schedule import (
     failure_delay,
-    failure_retry_due,
+    failure_due,
     iso,
     next_interval,
     parse_time,
@@ -86,7 +86,7 @@ def known_entry(
     )
     if found is None:
         failure = archive.failure([entry.link, normalize_url(entry.link)])
-        if failure and not failure_retry_due(failure["failed_at"], failure["attempts"], now=now):
+        if failure and not failure_due(failure, now=now):
             logger.debug("%s: failed recently (%s), not fetched", entry.link, failure["reason"])
             return EntrySeen(entry, None), "failed recently"
         return None, "new"

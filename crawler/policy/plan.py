@@ -8,7 +8,7 @@ from datetime import datetime
 
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.reasons import transient
-from crawler.policy.schedule import failure_retry_due, iso, parse_time
+from crawler.policy.schedule import failure_due, iso, parse_time
 from storage import Archive
 
 MAX_RETRIES = 5  # tries of a failed article URL on its own; its feed may still bring it again
@@ -53,7 +53,7 @@ def plan_crawl(
         for f in archive.article_failures(feeds)
         if f["attempts"] <= MAX_RETRIES
         and transient(f["status"], f["reason"])
-        and failure_retry_due(f["failed_at"], f["attempts"], now=now)
+        and failure_due(f, now=now)
     ]
     return Plan(
         due,

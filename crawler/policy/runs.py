@@ -18,7 +18,7 @@ CRAWL_EXIT = {
     "nothing due": 0,  # no feed due a poll, no article due a revision check
     "no feed read": 3,  # the run finished, but not one feed could be read
     "stopped": 5,  # --max-runtime came first; the next run fetches the rest
-    "aborted": 1,  # stopped some other way (SIGTERM, Ctrl-C)
+    "aborted": 130,  # stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
 }
 # Stats (`newsdesk/<name>`) copied into `crawl_runs`.
 RUN_STATS = (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 FIRST_INTERVAL = 3600  # a feed never polled before is assumed to change hourly
 
@@ -38,6 +40,14 @@ def retry_after(header: str | None, *, now: datetime) -> int | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0, int((when - now).total_seconds()))
+
+
+def failure_due(failure: Mapping[str, Any], *, now: datetime) -> bool:
+    """Whether a failed URL (a row of `failures`) may be fetched again: at its `retry_at`, when
+    the site said when to come back (not before, not later), else on the backoff below."""
+    if failure.get("retry_at"):
+        return now >= parse_time(failure["retry_at"])
+    return failure_retry_due(failure["failed_at"], failure["attempts"], now=now)
 
 
 def failure_retry_due(failed_at: str, attempts: int, *, now: datetime) -> bool:

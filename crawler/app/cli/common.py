@@ -20,7 +20,9 @@ any network or write.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -44,6 +46,7 @@ EXIT_USAGE = 2  # click's own: unknown option, missing argument
 EXIT_PARTIAL = 3  # the run finished, but a URL was not stored or no feed could be read
 EXIT_BUSY = 4  # another crawl is running on this archive (see --wait)
 EXIT_STOPPED = 5  # --max-runtime stopped the crawl; the next run fetches the rest
+EXIT_SIGNALLED = 130  # Ctrl-C or SIGTERM stopped the crawl (128 + SIGINT, as shells report it)
 
 LOG_LEVELS = {0: "WARNING", 1: "INFO", 2: "DEBUG"}
 # What the CLI changes of crawler/components/settings.py (for `scrapy crawl`): quieter, with
@@ -195,6 +198,18 @@ def run(action: Callable[[], T]) -> T:
         return action()
     except (UsageError, StorageError, ConfigError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def process_age() -> float:
+    """Seconds since this process started, which a command's --max-runtime counts from (Python's
+    start and Scrapy's import take a second or two): from Linux's /proc, else 0."""
+    try:
+        stat = Path("/proc/self/stat").read_text()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError):
+        return 0.0
+    started = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, in clock ticks after boot
+    return max(0.0, uptime - started / os.sysconf("SC_CLK_TCK"))
 
 
 def duration(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:

@@ -13,6 +13,7 @@ from crawler.app.cli.common import (
     duration,
     make_plain_settings,
     make_settings,
+    process_age,
     run,
     settings_options,
 )
@@ -56,8 +57,10 @@ def crawl(
     Feeds are fetched with conditional requests and polled on their own schedule; archived
     articles are fetched again only when their feed says they changed or a revision check is
     due. At a terminal one line shows the progress (feeds, articles, pages/s, time left);
-    elsewhere -v logs it every minute. One crawl per archive at a time. Exit codes: 0 done,
-    1 error, 3 no feed could be read, 4 another crawl is running, 5 stopped by --max-runtime.
+    elsewhere -v logs it every minute. One crawl per archive at a time. Ctrl-C stops after
+    the pages in flight (2 s at most), a second Ctrl-C at once. Exit codes: 0 done, 1 error,
+    3 no feed could be read, 4 another crawl is running, 5 stopped by --max-runtime, 130
+    stopped by Ctrl-C or SIGTERM.
 
     \b
     Example:
@@ -90,7 +93,7 @@ def crawl(
                 list(feeds) or None,
                 every_feed=every_feed,
                 wait=wait,
-                max_runtime=max_runtime,
+                max_runtime=max_runtime and round(max(1.0, max_runtime - process_age()), 1),
             )
         )
     except ArchiveBusy as exc:
@@ -116,7 +119,7 @@ def summary(result: RunResult) -> str:
     if result.status == "stopped":
         line += "; stopped by --max-runtime"
     elif result.status == "aborted":
-        line += f"; stopped early ({result.stats.get('finish_reason')})"
+        line += "; stopped by a signal (Ctrl-C, SIGTERM): the next run fetches the rest"
     return line
 
 
