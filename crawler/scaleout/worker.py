@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Self
 import redis
 from scrapy.exceptions import CloseSpider, DropItem
 
-from crawler.components.incremental import answer_headers, obey_retry_after
+from crawler.components.incremental import answer_headers
 from crawler.ingest.config import Config
 from crawler.ingest.items import FEED_META, UNCHANGED_META, ArticlePage, Failure, FeedPolled
 from crawler.ingest.pipeline import extract_row
@@ -197,7 +197,7 @@ class ClusterFeedMiddleware:
     conditional headers came with the job."""
 
     def process_response(self, request: scrapy.Request, response: Response) -> Response:
-        obey_retry_after(request, response)
+        # Retry-After: crawler/components/retryafter.py (555) sees the answer after this.
         if FEED_META in request.meta:
             poll = FeedPoll()
             unchanged = read_answer(
