@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -342,3 +343,40 @@ def test_outcomes_travel_as_json():
     row = {"url": entry.link, "aliases": [("url", entry.link), ("guid", "g")]}
     back = messages.decode(messages.encode(Outcome("4", row=row)))  # type: ignore[arg-type]
     assert back.row == row and back.kind == "article"
+
+
+def test_a_sitemap_index_is_read_by_one_worker_as_one_job(redis_server, tmp_path):
+    site = Newsroom.copy_of_site(tmp_path)
+    add_stories(site)
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    (site.root / "sitemaps").mkdir()
+    for part in ("a", "b"):
+        first = 0 if part == "a" else 4
+        urls = "".join(
+            f"<url><loc>{site.url}/news/desk-{n}.html</loc><lastmod>{now}</lastmod></url>"
+            for n in range(first, first + 4)
+        )
+        (site.root / "sitemaps" / f"{part}.xml").write_text(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{urls}</urlset>"
+        )
+    children = "".join(
+        f"<sitemap><loc>{site.url}/sitemaps/{part}.xml</loc><lastmod>{now}</lastmod></sitemap>"
+        for part in ("a", "b")
+    )
+    (site.root / "sitemap-index.xml").write_text(
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{children}</sitemapindex>"
+    )
+    db = tmp_path / "cluster.db"
+    added = run_newsdesk("feeds", "add", f"{site.url}/sitemap-index.xml", "--db", str(db))
+    assert added.returncode == 0, added.stderr
+    crawler = worker(redis_server.url, "--idle-exit", "2s")
+    proc = ingest(redis_server.url, db)
+    assert proc.returncode == 0, proc.stderr + stop(crawler)
+    assert crawler.wait(60) == 0, stop(crawler)
+    stored = {url for (url,) in rows(db, "SELECT url FROM articles")}
+    assert stored == {f"{site.url}/news/desk-{n}.html" for n in range(8)}
+    [feed] = rows(db, "SELECT last_status, articles_found FROM feeds")
+    assert feed == ("ok", 8)
+    site.shutdown()

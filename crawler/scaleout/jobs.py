@@ -31,8 +31,10 @@ logger = logging.getLogger(__name__)
 
 URL_SCHEMES = ("redis", "rediss", "unix")
 
-# Take the oldest job (the list's right end) and note it as this worker's claim.
+# Take the oldest job (the list's right end) and note it as this worker's claim; the worker is
+# alive (a claim without its alive key would be taken back).
 POP = """
+redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[1])
 local data = redis.call('RPOP', KEYS[1])
 if not data then return false end
 local job = string.match(data, '"newsdesk_job":"([^"]+)"') or redis.sha1hex(data)
@@ -62,21 +64,30 @@ class RedisUnavailable(Exception):
     """Redis cannot be reached, or the URL is not one; the message says which, in one line."""
 
 
-def connect(url: str) -> redis.Redis:
-    """A client for the Redis at `url` (redis://host:6379/0), checked with a PING. Commands are
-    tried once more on a broken connection (a restarted Redis), never waited on for long."""
+def client(url: str) -> redis.Redis:
+    """A client for the Redis at `url` (redis://host:6379/0); it connects on its first command.
+    Commands are tried once more on a broken connection (a restarted Redis), never waited on for
+    long: the callers wait out a Redis that went away themselves."""
     if urlsplit(url).scheme not in URL_SCHEMES:
         raise RedisUnavailable(f"{url}: not a Redis URL; expected e.g. redis://127.0.0.1:6379/0")
     try:
-        server = redis.Redis.from_url(
+        return redis.Redis.from_url(
             url,
             socket_timeout=10,
             socket_connect_timeout=3,
             health_check_interval=15,
             retry=Retry(NoBackoff(), 1),
         )
+    except ValueError as exc:
+        raise RedisUnavailable(f"{url}: not a Redis URL ({exc})") from exc
+
+
+def connect(url: str) -> redis.Redis:
+    """`client(url)`, checked with a PING: raises `RedisUnavailable` saying why it failed."""
+    server = client(url)
+    try:
         server.ping()
-    except (redis.RedisError, ValueError) as exc:
+    except redis.RedisError as exc:
         raise RedisUnavailable(
             f"{url}: cannot reach Redis ({exc}); is redis-server running there? "
             "(README: Scaling out)"
@@ -136,9 +147,11 @@ class Jobs:
         queued = pipe.execute()
         return [job_id for job_id, done in zip(ids, queued, strict=True) if done]
 
-    def pop(self, worker: str) -> bytes | None:
-        """Take the oldest job as `worker`'s claim; None when the queue is empty."""
-        data = self._pop(keys=[self.keys.queue, self.keys.claims(worker)])
+    def pop(self, worker: str, lease: float) -> bytes | None:
+        """Take the oldest job as `worker`'s claim, and say `worker` is alive for `lease` more
+        seconds; None when the queue is empty."""
+        keys = [self.keys.queue, self.keys.claims(worker), self.keys.alive(worker)]
+        data = self._pop(keys=keys, args=[int(lease * 1000), int(time.time())])
         return data if data else None
 
     def complete(self, worker: str, job: str, outcome: str) -> None:

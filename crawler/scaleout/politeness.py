@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Self
 import redis
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.scaleout.jobs import connect
+from crawler.scaleout.jobs import client
 from crawler.scaleout.keys import Keys
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class HostSlotMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         return cls(
-            connect(settings["REDIS_URL"]),
+            client(settings["REDIS_URL"]),
             worker=settings["NEWSDESK_WORKER_ID"],
             limit=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
             delay=settings.getfloat("NEWSDESK_CLUSTER_DELAY"),

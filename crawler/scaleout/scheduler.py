@@ -31,7 +31,7 @@ from twisted.internet import task
 
 from crawler.ingest.config import Config
 from crawler.scaleout import messages, serializer
-from crawler.scaleout.jobs import Jobs, NewJob, connect, fingerprint
+from crawler.scaleout.jobs import Jobs, NewJob, client, fingerprint
 from crawler.scaleout.keys import JOB_META, Keys
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ class JobQueue(Base):  # type: ignore[misc]
         super().__init__(server, spider, key, serializer)
         self.jobs = Jobs(server, Keys())
         self.worker: str = spider.worker  # type: ignore[attr-defined]
+        self.lease = Config.from_settings(spider.settings).redis_lease
 
     def __len__(self) -> int:
         return self.jobs.queued()
@@ -72,7 +73,7 @@ class JobQueue(Base):  # type: ignore[misc]
         return self.take()
 
     def take(self) -> Request | None:
-        data = self.jobs.pop(self.worker)
+        data = self.jobs.pop(self.worker, self.lease)
         if data is None:
             return None
         request: Request = self._decode_request(data)
@@ -97,7 +98,7 @@ class ClusterScheduler(Scheduler):  # type: ignore[misc]
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings, keys = crawler.settings, Keys()
-        server = connect(settings["REDIS_URL"])
+        server = client(settings["REDIS_URL"])
         scheduler = cls(
             server,
             lease=Config.from_settings(settings).redis_lease,

@@ -33,7 +33,7 @@ from crawler.ingest.pipeline import extract_row
 from crawler.ingest.workers import ExtractionPool
 from crawler.policy.feedstate import FeedPoll, read_answer
 from crawler.scaleout import messages
-from crawler.scaleout.jobs import Jobs, connect
+from crawler.scaleout.jobs import Jobs, client
 from crawler.scaleout.keys import JOB_META, KNOWN_HASH_META, Keys
 from crawler.scaleout.messages import FeedRead, Outcome
 from spiders.feeds import FeedSpider
@@ -135,10 +135,23 @@ class ClusterSpider(FeedSpider):
                     continue
             if busy or engine.downloader.active or not engine.scraper.slot.is_idle():  # type: ignore[union-attr]
                 idle_since = time.monotonic()
+            elif self.orphans(scheduler):
+                continue
             elif self.idle_exit and time.monotonic() - idle_since >= self.idle_exit:
                 self.logger.info("queue empty for %g s: this worker stops", self.idle_exit)
                 return
             await asyncio.sleep(BUSY_POLL if busy else IDLE_POLL)
+
+    def orphans(self, scheduler: ClusterScheduler) -> int:
+        """With nothing in hand, put back any job still claimed in this worker's name: one
+        whose taking Redis did but never told (a connection cut by a Redis restart)."""
+        try:
+            returned = scheduler.jobs.release(self.worker)
+        except redis.RedisError:
+            return 0
+        if returned:
+            self.logger.warning("%d job(s) claimed but never received: queued again", returned)
+        return returned
 
     def hold(self, entry: FeedEntry, *, listed: bool) -> None:
         """A feed's entries go to the ingester with its poll record, not to requests here."""
@@ -231,7 +244,7 @@ class ResultPipeline:
         pool = ExtractionPool(
             config.workers, min_chars=config.min_chars, inline=config.extract_inline
         )
-        return cls(crawler, Jobs(connect(settings["REDIS_URL"]), Keys()), pool)
+        return cls(crawler, Jobs(client(settings["REDIS_URL"]), Keys()), pool)
 
     def close_spider(self) -> None:
         self.pool.close()
