@@ -12,7 +12,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.ingest import reasons
 from crawler.ingest.items import ArticlePage, Failure, feed_url_of
-from crawler.policy.schedule import iso, retry_after
+from crawler.policy.schedule import retry_after
+from storage.times import iso
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -10,7 +10,7 @@ Scrapy's `gunzip` under DOWNLOAD_MAXSIZE. Scrapy's parser keeps only an entry's 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -21,6 +21,7 @@ from scrapy.utils.sitemap import Sitemap
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.sources import GZIP_MAGIC
 from crawler.ingest.urls import is_http_url
+from storage.times import read_time
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -101,7 +102,7 @@ def read_sitemap(
         read = ReadSitemap("sitemapindex")
         for item in sitemap:
             read.listed += 1
-            loc, lastmod = urljoin(url, item["loc"]), w3c_datetime(item.get("lastmod"))
+            loc, lastmod = urljoin(url, item["loc"]), read_time(item.get("lastmod"))
             if not is_http_url(loc):
                 continue
             if lastmod is not None and lastmod < cutoff:
@@ -136,8 +137,8 @@ def sitemap_entry(item: dict[str, Any], *, feed_url: str) -> FeedEntry | None:
         return None
     news = item.get("news", {})
     published, modified = (
-        w3c_datetime(news.get("publication_date")),
-        w3c_datetime(item.get("lastmod")),
+        read_time(news.get("publication_date")),
+        read_time(item.get("lastmod")),
     )
     return FeedEntry(
         link=link,
@@ -149,15 +150,3 @@ def sitemap_entry(item: dict[str, Any], *, feed_url: str) -> FeedEntry | None:
         language=news.get("language", "").split("-")[0].lower() or None,
         source="sitemap",
     )
-
-
-def w3c_datetime(value: str | None) -> datetime | None:
-    """A sitemap date (W3C Datetime: 2026-11-20, 2026-11-20T07:30Z, ...); UTC when it has no
-    offset; None when absent or unreadable."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

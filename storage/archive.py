@@ -6,7 +6,6 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict, cast
 
@@ -18,6 +17,7 @@ from storage.queries import ARTICLE_JSON as JSON_COLUMNS
 from storage.queries import ArchiveQueries
 from storage.queries import decode_article as decode
 from storage.schema import migrations
+from storage.times import now, shifted
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -87,17 +87,6 @@ RUN_COUNTS = (
     "feeds_due", "feeds_polled", "feeds_unchanged", "feeds_failed", "articles_new",
     "articles_updated", "articles_unchanged", "articles_skipped", "revision_checks", "failures",
 )  # fmt: skip
-
-
-def now() -> str:
-    """The current UTC time as ISO 8601 with an offset, to the second."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def seconds_before(at: str, seconds: float) -> str:
-    """The ISO 8601 UTC time `seconds` before `at` (an ISO 8601 time with an offset)."""
-    moment = datetime.fromisoformat(at) - timedelta(seconds=seconds)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def open_database(path: str | Path, *, create: bool = True) -> Database:
@@ -510,7 +499,7 @@ class Archive(ArchiveQueries):
                       WHERE julianday(first_seen) + c.value / 86400.0 <= julianday(?)
                       AND julianday(fetched_at) < julianday(first_seen) + c.value / 86400.0)
                     ORDER BY first_seen""",
-                [seconds_before(at, checks[-1]), *params, json.dumps(checks), at],
+                [shifted(at, -checks[-1]), *params, json.dumps(checks), at],
             )
         )
 

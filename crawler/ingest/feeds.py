@@ -5,13 +5,11 @@ Nothing here touches the network: Scrapy downloads, these functions only read by
 
 from __future__ import annotations
 
-import calendar
 import io
 import json
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -20,6 +18,7 @@ import feedparser
 from crawler.ingest import reasons
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.urls import is_http_url
+from storage.times import iso_as_given, iso_from_struct
 
 # Atom link relations that never point at the article itself.
 NOT_ARTICLE_RELS = {"enclosure", "replies", "self", "edit", "via", "license", "hub", "related"}
@@ -166,16 +165,6 @@ def _one_line(exc: object) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def iso_from_struct(value: Any) -> str | None:
-    """feedparser's `*_parsed` UTC time tuple as ISO 8601 with an offset."""
-    if not value:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat()
-    except (OverflowError, ValueError, OSError):  # a year datetime cannot hold
-        return None
-
-
 # -- JSON Feed 1.x (https://jsonfeed.org/version/1.1) ----------------------------------------
 def looks_like_json_feed(body: bytes, content_type: str) -> bool:
     if "json" in content_type.lower():
@@ -209,8 +198,8 @@ def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
                 guid=str(item["id"]) if item.get("id") is not None else None,
                 title=item.get("title") or None,
                 authors=[a["name"] for a in authors if isinstance(a, dict) and a.get("name")],
-                published=_iso(item.get("date_published")),
-                modified=_iso(item.get("date_modified")),
+                published=iso_as_given(item.get("date_published")),
+                modified=iso_as_given(item.get("date_modified")),
                 summary=item.get("summary") or None,
                 tags=[str(t) for t in item.get("tags") or []],
             )
@@ -221,14 +210,3 @@ def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
         entries=entries,
         kind="jsonfeed",
     )
-
-
-def _iso(value: Any) -> str | None:
-    """An RFC 3339 date from a JSON Feed, normalised; None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).isoformat()

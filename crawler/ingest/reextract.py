@@ -19,8 +19,8 @@ from crawler.ingest.items import ArticlePage
 from crawler.ingest.records import FEED_FALLBACKS
 from crawler.ingest.workers import ExtractionPool
 from storage import Archive, ArticleRow
-from storage.archive import now
 from storage.pages import page_body
+from storage.times import now
 
 CHUNK = 64  # pages read, extracted and written together
 # What "metadata changed" compares; the text is compared by its hash.

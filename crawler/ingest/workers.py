@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from crawler.extraction.extract import ExtractionFailed, extract_article
 from crawler.ingest.records import article_row
-from storage.archive import now
 from storage.pages import keep_page as kept
+from storage.times import now
 
 if TYPE_CHECKING:
     from crawler.ingest.items import ArticlePage

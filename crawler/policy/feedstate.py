@@ -11,20 +11,14 @@ import hashlib
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from crawler.ingest.items import EntrySeen, FeedEntry
 from crawler.ingest.urls import normalize_url
-from crawler.policy.schedule import (
-    failure_delay,
-    failure_due,
-    iso,
-    next_interval,
-    parse_time,
-    retry_after,
-)
+from crawler.policy.schedule import failure_delay, failure_due, next_interval, retry_after
 from storage import Archive
+from storage.times import iso, parse_time, shifted
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +114,7 @@ def feed_states(
         if poll.failed:
             failures = (row["consecutive_failures"] or 0) + 1
             delay = max(failure_delay(failures, bounds=bounds), poll.retry_after or 0)
-            states[url] = {"consecutive_failures": failures, "next_poll": in_(now, delay)}
+            states[url] = {"consecutive_failures": failures, "next_poll": shifted(now, delay)}
             if disable_after and failures >= disable_after:
                 reason = f"{failures} polls in a row failed, the last: {row['last_error']}"
                 states[url] |= {"disabled": iso(now), "disabled_reason": reason}
@@ -137,7 +131,7 @@ def feed_states(
             states[url] = {
                 "consecutive_failures": 0,
                 "poll_interval": interval,
-                "next_poll": in_(now, delay),
+                "next_poll": shifted(now, delay),
             }
             if poll.body_hash is not None:  # a full answer (a 304 keeps the old validators)
                 states[url] |= {
@@ -153,7 +147,3 @@ def source_bounds(row: dict[str, Any], default: tuple[int, int]) -> tuple[int, i
     low = row.get("poll_min") or default[0]
     high = row.get("poll_max") or default[1]
     return low, max(low, high)
-
-
-def in_(now: datetime, seconds: float) -> str:
-    return iso(now + timedelta(seconds=seconds))

@@ -8,8 +8,9 @@ from datetime import datetime
 
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.reasons import transient
-from crawler.policy.schedule import failure_due, iso, parse_time
+from crawler.policy.schedule import failure_due
 from storage import Archive
+from storage.times import iso, parse_time
 
 MAX_RETRIES = 5  # tries of a failed article URL on its own; its feed may still bring it again
 

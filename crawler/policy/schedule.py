@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from storage.times import parse_time
+
 FIRST_INTERVAL = 3600  # a feed never polled before is assumed to change hourly
 
 
@@ -55,13 +57,3 @@ def failure_retry_due(failed_at: str, attempts: int, *, now: datetime) -> bool:
     hour, then two, four... at most a day."""
     wait = min(86400, 3600 * 2 ** max(0, min(attempts - 1, 20)))
     return now >= parse_time(failed_at) + timedelta(seconds=wait)
-
-
-def parse_time(value: str) -> datetime:
-    """An ISO 8601 time; UTC when it has no offset."""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")

@@ -17,9 +17,9 @@ from crawler.ingest.items import FEED_META, FeedEntry
 from crawler.policy.feedstate import conditional_headers
 from crawler.policy.plan import Plan, plan_crawl
 from crawler.policy.runs import UsageError
-from crawler.policy.schedule import iso
 from crawler.scaleout.jobs import NewJob
 from crawler.scaleout.keys import KNOWN_HASH_META
+from storage.times import iso
 
 if TYPE_CHECKING:
     from crawler.ingest.config import Config

@@ -20,6 +20,7 @@ from crawler.app.cli.common import archive_option, open_archive
 from crawler.ingest.config import ConfigError, parse_duration
 from storage import Archive
 from storage.queries import EXPORT_COLUMNS, MATCH_END, MATCH_START
+from storage.times import iso, parse_time
 
 SINCE_HELP = "Only since then: a duration back from now (90m, 1d) or an ISO 8601 date or time."
 
@@ -52,14 +53,12 @@ def since_time(value: str) -> str:
         moment = datetime.now(UTC) - timedelta(seconds=parse_duration(value))
     except ConfigError:
         try:
-            moment = datetime.fromisoformat(value)
+            moment = parse_time(value)
         except ValueError:
             raise click.BadParameter(
                 f"{value!r}: expected a duration (90m, 1d) or an ISO 8601 date (2026-11-20)"
             ) from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    return iso(moment)
 
 
 def read_archive(db: str) -> Archive:
