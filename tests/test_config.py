@@ -125,6 +125,17 @@ def test_config_reads_every_setting_typed_the_same_from_scrapy_and_plain_setting
     assert Config.from_settings(layers.plain_settings()) == config
 
 
+def test_every_newsdesk_setting_has_a_type():
+    """A NEWSDESK_* setting added to crawler/components/settings.py is checked like the others."""
+    from crawler.components import settings as defaults
+    from crawler.ingest.config import SETTINGS
+
+    own = {name for name in dir(defaults) if name.startswith("NEWSDESK_")}
+    assert own - set(SETTINGS) == set()
+    for name in own:
+        typed(name, getattr(defaults, name))  # every default is a good value
+
+
 def test_poll_bounds_never_cross():
     config = load(env={"NEWSDESK_POLL_MIN": "2h", "NEWSDESK_POLL_MAX": "1h"}).config
     assert config.poll_bounds == (7200, 7200)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.app import responses
 from crawler.app.download import SCRAPY_DEFAULTS, Downloader
 from crawler.components import settings as defaults
+from crawler.ingest.config import Config
 from crawler.ingest.items import ArticlePage, StoredArticle
 from crawler.policy.runs import RunResult
 
@@ -74,7 +75,7 @@ def scrapy_needed(settings: PlainSettings, urls: list[str]) -> str | None:
     proxy from the environment (http_proxy, https_proxy), or a setting changed from newsdesk's
     default that the direct path does not honour (middlewares, pipelines, add-ons, cookies,
     ...: any not in HONOURED or NO_EFFECT)."""
-    most = settings.getint("NEWSDESK_DIRECT_MAX_URLS")
+    most = Config.from_settings(settings).direct_max_urls
     if len(urls) > most:
         return f"more than {most} URLs (NEWSDESK_DIRECT_MAX_URLS)"
     if type(settings)({**SCRAPY_DEFAULTS, **settings}).getbool("HTTPPROXY_ENABLED"):

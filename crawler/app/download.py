@@ -35,6 +35,7 @@ from w3lib.url import safe_url_string
 
 from crawler.app import responses
 from crawler.ingest import reasons
+from crawler.ingest.config import Config
 from crawler.ingest.items import ArticlePage, Failure
 from crawler.ingest.robots import PARSE_LIMIT, Robots, robots_answer, within_limit
 
@@ -204,7 +205,7 @@ class Downloader:
         self.retry_times = settings.getint("RETRY_TIMES") if retry else 0
         self.retry_codes = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
         # ConditionalFeedMiddleware (on with NEWSDESK_INCREMENTAL) stops those retries.
-        self.obey_retry_after = settings.getbool("NEWSDESK_INCREMENTAL")
+        self.obey_retry_after = Config.from_settings(settings).incremental
         self.headers = request_headers(settings)
         verify = settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES")
         if not verify:  # Scrapy's default: the crawl does not check certificates either

@@ -161,6 +161,7 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "NEWSDESK_MIN_CHARS": whole(0),
     "NEWSDESK_EXTRACT_INLINE": boolean,
     "NEWSDESK_KEEP_PAGES": boolean,
+    "NEWSDESK_DIRECT_MAX_URLS": whole(0),
     "NEWSDESK_INCREMENTAL": boolean,
     "NEWSDESK_POLL_MIN": duration,
     "NEWSDESK_POLL_MAX": duration,
@@ -226,6 +227,7 @@ class Config:
     workers: int  # extraction processes; 0: one per core
     min_chars: int  # shorter article text is a failure
     extract_inline: bool
+    direct_max_urls: int  # `fetch` of more URLs goes through Scrapy
     keep_pages: bool  # each article's raw page kept, compressed, in `pages`
     incremental: bool
     poll_min: int
@@ -272,6 +274,7 @@ class Config:
             workers=get("NEWSDESK_WORKERS"),
             min_chars=get("NEWSDESK_MIN_CHARS"),
             extract_inline=get("NEWSDESK_EXTRACT_INLINE"),
+            direct_max_urls=get("NEWSDESK_DIRECT_MAX_URLS"),
             keep_pages=get("NEWSDESK_KEEP_PAGES"),
             incremental=get("NEWSDESK_INCREMENTAL"),
             poll_min=parse_duration(get("NEWSDESK_POLL_MIN")),

@@ -14,6 +14,7 @@ import click
 from crawler.app.cli.common import (
     archive_option,
     duration,
+    load_layers,
     make_plain_settings,
     open_archive,
     settings_options,
@@ -70,7 +71,7 @@ def feeds_add(
         raise click.ClickException(str(exc)) from exc
     settings = make_plain_settings(**options)
     quiet_downloads(options.get("verbose", 0))
-    archive = open_archive(settings["NEWSDESK_DB"], create=True)
+    archive = open_archive(load_layers(**options).config.db_path, create=True)
     extra: SourceRow = {
         "url": "",
         "name": name,

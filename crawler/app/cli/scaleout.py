@@ -132,9 +132,9 @@ def ingest(redis_url: str, once: bool, push: bool, every_feed: bool, **options: 
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%Y-%m-%d %H:%M:%S",
     )
-    settings, config = ingest_settings(options)
+    _, config = ingest_settings(options)
     jobs = connect_jobs(redis_url)
-    db = settings["NEWSDESK_DB"]
+    db = config.db_path
 
     def report(result: RunResult) -> None:
         click.echo(f"newsdesk ingest: {summary(result)} -> {db}", err=True)
