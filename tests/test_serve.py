@@ -57,7 +57,7 @@ def article_body(page: str) -> str:
 
 
 PAGES = {
-    "/": ["newsdesk archive", "crawl dashboard"],
+    "/": ["newsdesk archive", "Latest stories", "Crawl dashboard", "Council votes to rebuild"],
     "/news": ["News archive", "articles", "feeds", "failures", "Latest articles"],
     "/news/articles": ["Every story newsdesk stored", "Headline (click it to read the article)"],
     "/news/feeds": [
@@ -71,7 +71,7 @@ PAGES = {
     "/news/articles_per_day": ["Articles per day per feed", "2026-11-23"],
     "/news/failures_by_reason": ["Failures by reason", "forbidden by robots.txt"],
     "/news/feed_health": ["Feed health", "articles_7_days", "1 entries recovered"],
-    "/-/dashboards/crawl": ["The crawl", "Articles per day", "vega-lite.min.js"],
+    "/-/dashboards/crawl?days=30": ["The crawl", "Articles per day", "vega-lite.min.js"],
 }
 
 
@@ -187,7 +187,9 @@ def test_revisions_of_an_article(archive):
     ]
     assert rows[0]["words_added"] == 100
     read = get(archive, f"/news/articles/{council}/read").text
-    assert f'href="/news/revisions?id={council}"' in read
+    assert f'href="/news/articles/{council}/revisions">1 earlier version: what changed' in read
+    diff = get(archive, f"/news/articles/{council}/revisions").text
+    assert "<del>An earlier draft.</del>" in diff and "<ins>Kessel council voted" in diff
 
 
 def test_read_only_window(archive):
