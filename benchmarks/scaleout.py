@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -158,6 +159,7 @@ def newsdesk(*args: str, **kwargs: object) -> subprocess.Popen[str]:
 def run_cluster(site: Site, workers: int, args: argparse.Namespace, tmp: Path) -> dict[str, float]:
     redis_proc, url = start_redis(tmp / f"redis-{workers}")
     db = tmp / f"cluster-{workers}.db"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [sys.executable, "-m", "crawler", "feeds", "add", *site.feeds(), "--db", str(db)],
         cwd=ROOT, check=True, capture_output=True,
@@ -184,6 +186,7 @@ def run_cluster(site: Site, workers: int, args: argparse.Namespace, tmp: Path) -
     for proc in procs:
         proc.terminate()
         proc.wait(120)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     redis_proc.terminate()
     redis_proc.wait()
     if ingest.returncode:
@@ -204,19 +207,22 @@ def run_cluster(site: Site, workers: int, args: argparse.Namespace, tmp: Path) -
         "rate": len(articles) / crawl,
         "duplicates": sum(n - 1 for n in articles.values()),
         "peak": max(site.peak.values()),
+        # workers with their extraction processes, the ingester, `feeds add`: not Redis
+        "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
     }
 
 
 def measure_ingester(rows: int, tmp: Path) -> tuple[float, int]:
     """Seconds for an ingester to store `rows` extracted rows handed to it through Redis."""
-    from crawler.policy.plan import Config
+    from crawler.app.config import plain_settings
+    from crawler.ingest.config import Config
     from crawler.scaleout import messages
     from crawler.scaleout.ingester import Ingester
     from crawler.scaleout.jobs import Jobs, connect
 
     redis_proc, url = start_redis(tmp / "redis-ingest")
     jobs = Jobs(connect(url))
-    config = Config(db_path=str(tmp / "ingest.db"), poll_bounds=(300, 86400), revision_checks=())
+    config = Config.from_settings(plain_settings(flags={"db": str(tmp / "ingest.db")}))
     ingester = Ingester(jobs, config, push=False)
     server = jobs.server
     server.hset(jobs.keys.cycle, mapping={"id": "1", "feeds_due": 0})
@@ -257,25 +263,29 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
     site = Site(args.hosts, args.articles, args.latency_ms / 1000)
-    with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
-        results = [run_cluster(site, n, args, tmp) for n in args.workers]
-        ingest_s, ingested = measure_ingester(args.rows, tmp)
-    base = results[0]["rate"] / results[0]["workers"]
     print(
         f"{args.articles} articles on {args.hosts} hosts, latency {args.latency_ms:g} ms, "
-        f"{args.concurrency} requests per worker, 2 per host, {os.cpu_count()} cores"
+        f"{args.concurrency} requests per worker, 2 per host, {os.cpu_count()} cores",
+        flush=True,
     )
-    print(
-        "| workers | crawl s | cycle s | stored | articles/s | scaling | duplicates | peak/host |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in results:
-        print(
-            f"| {r['workers']} | {r['crawl']:.2f} | {r['cycle']:.2f} | {r['stored']} | "
-            f"{r['rate']:.1f} | {r['rate'] / (base * r['workers']):.2f} | {r['duplicates']} | "
-            f"{r['peak']} |"
-        )
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        ingest_s, ingested = measure_ingester(args.rows, tmp)
+        columns = "workers crawl_s cycle_s CPU_s stored articles/s scaling duplicates peak/host"
+        print("| " + " | ".join(c.replace("_", " ") for c in columns.split()) + " |")
+        print("|" + " ---: |" * len(columns.split()), flush=True)
+        for n in args.workers:
+            r = run_cluster(site, n, args, tmp)
+            results.append(r)
+            base = results[0]["rate"] / results[0]["workers"]
+            print(
+                f"| {r['workers']} | {r['crawl']:.2f} | {r['cycle']:.2f} | {r['cpu']:.1f} | "
+                f"{r['stored']} | "
+                f"{r['rate']:.1f} | {r['rate'] / (base * r['workers']):.2f} | "
+                f"{r['duplicates']} | {r['peak']} |",
+                flush=True,
+            )
     print(f"\ningester: {ingested} rows in {ingest_s:.2f} s: {ingested / ingest_s:.0f} rows/s")
     if args.json:
         print(json.dumps({"runs": results, "ingester_rows_per_s": ingested / ingest_s}))

@@ -63,6 +63,16 @@ def add_stories(site: Newsroom) -> list[str]:
     return paths
 
 
+def desk(tmp_path: Path, *, feeds: int = FEEDS) -> tuple[Newsroom, Path]:
+    """A copy of the test site with the desk's stories, and an archive that knows its feeds."""
+    site = Newsroom.copy_of_site(tmp_path)
+    urls = [f"{site.url}/{path}" for path in add_stories(site)[:feeds]]
+    db = tmp_path / "cluster.db"
+    assert run_newsdesk("feeds", "add", *urls, "--db", str(db)).returncode == 0
+    site.reset_counts()  # `feeds add` had a look at each feed
+    return site, db
+
+
 def newsdesk(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "crawler", *args],
@@ -189,11 +199,8 @@ def test_workers_stop_cleanly_and_redis_keeps_no_cycle(cluster):
 
 
 def test_a_worker_killed_mid_crawl_loses_nothing(redis_server, tmp_path):
-    site = Newsroom.copy_of_site(tmp_path)
-    feeds = [f"{site.url}/{path}" for path in add_stories(site)]
+    site, db = desk(tmp_path)
     site.delay = 0.3
-    db = tmp_path / "cluster.db"
-    assert run_newsdesk("feeds", "add", *feeds, "--db", str(db)).returncode == 0
     lease = ("-s", "NEWSDESK_REDIS_LEASE=2")
     doomed = worker(redis_server.url, *lease)
     ingester = newsdesk("ingest", "--redis", redis_server.url, "--db", str(db), "--once")
@@ -214,11 +221,8 @@ def test_a_worker_killed_mid_crawl_loses_nothing(redis_server, tmp_path):
 
 
 def test_a_redis_restart_mid_crawl_is_survived(redis_server, tmp_path):
-    site = Newsroom.copy_of_site(tmp_path)
-    feeds = [f"{site.url}/{path}" for path in add_stories(site)]
+    site, db = desk(tmp_path)
     site.delay = 0.2
-    db = tmp_path / "cluster.db"
-    assert run_newsdesk("feeds", "add", *feeds, "--db", str(db)).returncode == 0
     workers = [worker(redis_server.url, "--idle-exit", "3s") for _ in range(2)]
     ingester = newsdesk("ingest", "--redis", redis_server.url, "--db", str(db), "--once")
     assert site.wait_for_article_requests(4), "no article fetched"
@@ -233,11 +237,7 @@ def test_a_redis_restart_mid_crawl_is_survived(redis_server, tmp_path):
 
 
 def test_politeness_spaces_a_hosts_requests_across_workers(redis_server, tmp_path):
-    site = Newsroom.copy_of_site(tmp_path)
-    feeds = [f"{site.url}/{path}" for path in add_stories(site)[:1]]
-    db = tmp_path / "cluster.db"
-    assert run_newsdesk("feeds", "add", *feeds, "--db", str(db)).returncode == 0
-    site.reset_counts()  # `feeds add` had a look at the feed
+    site, db = desk(tmp_path, feeds=1)
     spaced = ("-s", "DOWNLOAD_DELAY=0.25", "--idle-exit", "2s")
     workers = [worker(redis_server.url, *spaced) for _ in range(2)]
     proc = ingest(redis_server.url, db)
@@ -345,7 +345,7 @@ def test_outcomes_travel_as_json():
     assert back.row == row and back.kind == "article"
 
 
-def test_a_sitemap_index_is_read_by_one_worker_as_one_job(redis_server, tmp_path):
+def test_feeds_push_and_a_sitemap_index_read_by_one_worker(redis_server, tmp_path):
     site = Newsroom.copy_of_site(tmp_path)
     add_stories(site)
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -371,8 +371,12 @@ def test_a_sitemap_index_is_read_by_one_worker_as_one_job(redis_server, tmp_path
     db = tmp_path / "cluster.db"
     added = run_newsdesk("feeds", "add", f"{site.url}/sitemap-index.xml", "--db", str(db))
     assert added.returncode == 0, added.stderr
+    pushed = run_newsdesk("feeds", "push", "--redis", redis_server.url, "--db", str(db))
+    assert pushed.stderr.startswith("newsdesk feeds push: cycle 1: 1 feeds, 0 revision checks")
+    again = run_newsdesk("feeds", "push", "--redis", redis_server.url, "--db", str(db))
+    assert "a cycle is open already; nothing pushed" in again.stderr
     crawler = worker(redis_server.url, "--idle-exit", "2s")
-    proc = ingest(redis_server.url, db)
+    proc = ingest(redis_server.url, db, "--no-push")
     assert proc.returncode == 0, proc.stderr + stop(crawler)
     assert crawler.wait(60) == 0, stop(crawler)
     stored = {url for (url,) in rows(db, "SELECT url FROM articles")}

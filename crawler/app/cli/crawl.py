@@ -116,11 +116,16 @@ def summary(result: RunResult) -> str:
         f"{c['articles_updated']} updated, {c['articles_unchanged']} unchanged, "
         f"{c['articles_skipped']} already archived; {c['failures']} failures"
     )
+    return line + ending(result)
+
+
+def ending(result: RunResult) -> str:
+    """How a run that did not finish ended, for its summary line."""
     if result.status == "stopped":
-        line += "; stopped by --max-runtime"
-    elif result.status == "aborted":
-        line += "; stopped by a signal (Ctrl-C, SIGTERM): the next run fetches the rest"
-    return line
+        return "; stopped by --max-runtime"
+    if result.status == "aborted":
+        return "; stopped by a signal (Ctrl-C, SIGTERM): the next run fetches the rest"
+    return ""
 
 
 @click.command("settings")

@@ -75,17 +75,14 @@ def crawl_worker(
 
 
 def worker_summary(result: RunResult) -> str:
+    from crawler.app.cli.crawl import ending  # crawl.py imports this module
+
     s = result.stats
-    line = (
+    return (
         f"{s.get('newsdesk/jobs_taken', 0)} jobs taken; sent {s.get('newsdesk/sent_feed', 0)} "
         f"feeds, {s.get('newsdesk/sent_article', 0)} articles, "
         f"{s.get('newsdesk/sent_failure', 0)} failures"
-    )
-    if result.status == "stopped":
-        line += "; stopped by --max-runtime"
-    elif result.status == "aborted":
-        line += f"; stopped early ({s.get('finish_reason')})"
-    return line
+    ) + ending(result)
 
 
 def ingest_settings(options: dict[str, Any]) -> Any:
