@@ -177,7 +177,7 @@ def test_rejoin_appends_the_story_containers_after_the_extracted_one() -> None:
         + "</article></body></html>"
     )
     body = etree.fromstring(f"<body><p>{first[0]}</p></body>")
-    assert splitbody.rejoin(page, body, first[0])
+    assert splitbody.rejoin(page, body, first[0], splitbody.page_paragraphs(page))
     assert [" ".join(p.text.split()) for p in body] == [" ".join(t.split()) for t in first + second]
 
 

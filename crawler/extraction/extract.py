@@ -22,8 +22,10 @@ from crawler.extraction.sanitise import sanitise_html
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-# A fast-mode body shorter than this gets trafilatura's full cascade as a second opinion.
+# A precise body shorter than this, or than this share of the page's story-sized paragraphs,
+# found too little: trafilatura's full cascade, favouring neither side, gets a second look.
 SECOND_OPINION_CHARS = 500
+SECOND_OPINION_SHARE = 0.5
 
 
 class ExtractionFailed(ValueError):
@@ -61,22 +63,28 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     """Extract the article of one page, or raise `ExtractionFailed` saying why not.
 
     The page is parsed once. trafilatura (comments off, precision first, fast mode) finds the
-    body; only when that comes out short does its full cascade with readability and justext
-    run as a second opinion. A story split over several containers is joined up again, the
-    boilerplate trimmer cleans the body's edges, a more complete JSON-LD `articleBody` that
-    agrees with the body replaces it, and the metadata is read from JSON-LD, meta tags,
-    bylines and `<time>` (see `crawler.extraction.metadata`).
+    body; when that finds too little (under 500 characters, or under half of the page's
+    story-sized paragraphs), its full cascade with readability and justext, favouring neither
+    precision nor recall, runs as a second opinion, and the longer body wins. A story split
+    over several containers is joined up again, the boilerplate trimmer cleans the body's
+    edges, a more complete JSON-LD `articleBody` that agrees with the body replaces it, and the
+    metadata is read from JSON-LD, meta tags, bylines and `<time>` (see
+    `crawler.extraction.metadata`).
     """
     tree = load_html(html)
     if tree is None:
         raise ExtractionFailed("not an HTML page")
     page = read_page_meta(tree)
-    body = main_text(tree, url, fast=True)
-    if body is None or len(" ".join(body.itertext())) < SECOND_OPINION_CHARS:
-        body = main_text(tree, url, fast=False)
+    page_text = splitbody.page_paragraphs(tree)
+    body = main_text(tree, url, fast=True, precise=True)
+    size = chars(body)
+    if size < max(SECOND_OPINION_CHARS, SECOND_OPINION_SHARE * splitbody.long_text(page_text)):
+        second = main_text(tree, url, fast=False, precise=False)
+        if chars(second) > size:
+            body = second
     if body is None:
         raise ExtractionFailed("no article text (0 characters)")
-    splitbody.rejoin(tree, body, " ".join(body.itertext()))
+    splitbody.rejoin(tree, body, " ".join(body.itertext()), page_text)
     titles = [page.ld_text("headline"), page.first("og:title", "twitter:title"), page.html_title]
     removed = boilerplate.trim(body, titles=titles)
     text = paragraphs(xmltotxt(body, False))
@@ -93,18 +101,22 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     )
 
 
-def main_text(tree: HtmlElement, url: str, *, fast: bool) -> _Element | None:
+def main_text(tree: HtmlElement, url: str, *, fast: bool, precise: bool) -> _Element | None:
     """trafilatura's article body for the page (it works on a copy of `tree`)."""
     doc = trafilatura.bare_extraction(
         tree,
         url=url,
         fast=fast,
-        favor_precision=True,
+        favor_precision=precise,
         include_comments=False,
         include_tables=True,
         with_metadata=False,
     )
     return doc.body if isinstance(doc, Document) else None
+
+
+def chars(body: _Element | None) -> int:
+    return 0 if body is None else len(" ".join(body.itertext()))
 
 
 def clean_html(body: _Element) -> str:

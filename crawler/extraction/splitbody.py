@@ -27,11 +27,23 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def rejoin(tree: HtmlElement, body: _Element, text: str) -> bool:
+Paragraphs = list[tuple["HtmlElement", str]]
+
+
+def page_paragraphs(tree: HtmlElement) -> Paragraphs:
+    """Every `<p>` of the page with its text, in page order."""
+    return [(p, squash(p.text_content())) for p in tree.iter("p")]
+
+
+def long_text(paragraphs: Paragraphs) -> int:
+    """Characters in the page's story-sized paragraphs: about what a story on it can hold."""
+    return sum(len(t) for _, t in paragraphs if len(t) >= LONG_PARAGRAPH)
+
+
+def rejoin(tree: HtmlElement, body: _Element, text: str, paragraphs: Paragraphs) -> bool:
     """Append to `body` the paragraphs of the story's other containers; True if any were."""
-    paragraphs = [(p, squash(p.text_content())) for p in tree.iter("p")]
-    long_text = sum(len(t) for _, t in paragraphs if len(t) >= LONG_PARAGRAPH)
-    if not long_text or len(text) >= SUSPICIOUS_SHARE * long_text:
+    long_chars = long_text(paragraphs)
+    if not long_chars or len(text) >= SUSPICIOUS_SHARE * long_chars:
         return False
     flat = squash(text)
     signature = Counter(
