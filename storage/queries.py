@@ -45,12 +45,13 @@ class ArchiveQueries:
         return list(self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]))
 
     def feeds_due_next(self, limit: int = 5) -> list[dict[str, Any]]:
-        """Feeds in the order they come due (never polled first), with their last outcome."""
+        """Feeds in the order they come due (never polled first), with their last outcome;
+        disabled ones are not polled, so not listed."""
         return list(
             self.db.query(
                 """SELECT url, title, next_poll, last_polled, last_status, last_error
-                   FROM feeds ORDER BY next_poll IS NOT NULL, julianday(next_poll), url
-                   LIMIT ?""",
+                   FROM feeds WHERE disabled IS NULL
+                   ORDER BY next_poll IS NOT NULL, julianday(next_poll), url LIMIT ?""",
                 [limit],
             )
         )

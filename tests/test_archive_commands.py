@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 
@@ -44,10 +45,11 @@ def test_status_sums_up_the_archive(db, site_url):
     report = json.loads(ask("status", "--db", db, "--json").stdout)
     assert report["size"]["articles"] == 4 and report["size"]["bytes"] > 10_000
     assert report["last_runs"][0]["status"] == "finished"
-    assert {f["reason"] for f in report["failures_last_day"]} == {
+    reasons = {f["reason"].split(" (")[0] for f in report["failures_last_day"]}
+    assert reasons == {
         "HTTP 404",
         "not HTML: application/pdf",
-        "no article text (0 characters)",
+        "no article text",  # (N characters)
         "forbidden by robots.txt",
     }
 
@@ -219,3 +221,12 @@ def test_fetch_a_saved_page(tmp_path):
     assert alone.stderr.splitlines()[-1] == (
         "Error: --html FILE and --url URL go together, without other URLs"
     )
+
+
+def test_status_lists_no_disabled_source_as_due(db, site_url, tmp_path):
+    copy = str(shutil.copy(db, tmp_path / "archive.db"))
+    ask("feeds", "disable", f"{site_url}/rss.xml", "--db", copy)
+    due = [
+        f["url"] for f in json.loads(ask("status", "--db", copy, "--json").stdout)["feeds_due_next"]
+    ]
+    assert len(due) == 4 and f"{site_url}/rss.xml" not in due

@@ -62,7 +62,7 @@ def crawl_in_pty(*args: str, while_running: float = 0) -> tuple[int, str]:
 
 def test_a_live_line_at_a_terminal_and_the_run_row_as_it_goes(site, tmp_path):
     db = tmp_path / "archive.db"
-    site.delay = 0.4  # each article page: the crawl lasts a few seconds
+    site.delay = 0.6  # each article page: the crawl lasts a few seconds
     rows: list[tuple[str, int, int]] = []
 
     def watch_run_row() -> None:

@@ -196,7 +196,12 @@ def test_charts_cover_the_last_30_days_with_feed_titles_and_whole_numbers(archiv
     assert redirect.headers["location"] == "/-/dashboards/crawl?days=30"
     page = get(archive, "/-/dashboards/crawl?days=30").text
     charts = dict(re.findall(r"renderChart\('([\w-]+)', (\{.*?\}), 'days=30'", page))
-    assert set(charts) == {"articles-per-day", "stored-per-day", "failures-by-reason"}
+    assert set(charts) == {"articles-per-day", "stored-per-day", "failures-by-reason", "crawl-runs"}
+    runs = rows(archive, f"/news.json?sql={quote(json.loads(charts['crawl-runs'])['query'])}")
+    assert runs == [
+        {"run": 1, "started": runs[0]["started"], "status": "finished", "feeds": "5 of 5",
+         "new": 4, "updated": 0, "failures": 4, "exit_code": 0}
+    ]  # fmt: skip
     stored = json.loads(charts["stored-per-day"])
     assert "-30 days" not in stored["query"] and "'-' || :days || ' days'" in stored["query"]
     axis = stored["display"]["encoding"]["y"]["axis"]
