@@ -4,13 +4,17 @@ reads the real archive it wrote."""
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
+import psutil
 from sqlite_utils import Database
 
 from crawler.ingest import reasons
-from tests.helpers import FAST, run_newsdesk
+from tests.helpers import FAST, ROOT, run_newsdesk
 from tests.newsroom import Newsroom, NewsroomHandler
 
 MAX_SIZE = 200_000  # DOWNLOAD_MAXSIZE for these tests, so that a page "too large" is small
@@ -176,3 +180,72 @@ def test_a_long_retry_after_is_obeyed_by_the_next_runs(site, tmp_path):
 
 def iso_ago(*, minutes: int) -> str:
     return (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
+
+
+def story(n: int) -> bytes:
+    """A paragraph of its own (extraction drops repeated ones)."""
+    return (
+        f"<p>Paragraph {n}: the harbour board met again and voted, {n} to {n + 3}, to rebuild "
+        f"the north pontoon before the winter storms reach the coast.</p>\n"
+    ).encode()
+
+
+def huge_pages() -> dict[str, bytes]:
+    """Pages just under the 10 MB DOWNLOAD_MAXSIZE, and one of 3.5 MB of tiny elements."""
+    mb = 1024 * 1024
+    article = b"".join(story(n) for n in range(12))
+    head = b"<html><head><title>Pontoon vote</title>"
+    jsonld = b'<script type="application/ld+json">{"headline": "Pontoon vote"}</script>'
+    script = b"<script>var state = '" + b"x" * int(9.4 * mb) + b"';</script>"
+    svg = b"<svg>" + b'<path d="M0 0L10 10"/>' * int(9.3 * mb / 23) + b"</svg>"
+    paragraphs = b"".join(story(n) for n in range(int(9.5 * mb / 150)))
+    row = b"<div><span>cell</span><a href='/x'>link</a></div>\n"
+    tiny = row * int(3.5 * mb / len(row))
+
+    def page(head_extra: bytes, body: bytes) -> bytes:
+        return head + head_extra + b"</head><body><article>" + body + b"</article></body></html>"
+
+    return {
+        "scripts.html": page(jsonld + script, article),
+        "drawing.html": page(b"", svg + article),
+        "paragraphs.html": page(b"", paragraphs),
+        "elements.html": page(b"", article + tiny),
+    }
+
+
+def test_pages_near_the_size_cap_keep_the_crawl_under_500_mb(site, tmp_path):
+    pages = huge_pages()
+    for name, body in pages.items():
+        assert len(body) < 10 * 1024 * 1024
+        (site.root / "news" / name).write_bytes(body)
+    feed = site.publish_feed("huge.xml", [f"news/{name}" for name in pages])
+    db = tmp_path / "archive.db"
+    started = time.monotonic()
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "crawl", "--feed", feed, "--db", str(db), *FAST],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    peak_pss = peak_rss = 0
+    tree = psutil.Process(crawl.pid)
+    while crawl.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            processes = [tree, *tree.children(recursive=True)]
+            peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in processes))
+            peak_rss = max(peak_rss, sum(p.memory_info().rss for p in processes))
+        time.sleep(0.05)
+    _, stderr = crawl.communicate()
+    took = time.monotonic() - started
+    print(
+        f"4 huge pages: {took:.1f} s, peak {peak_pss >> 20} MB PSS, {peak_rss >> 20} MB RSS summed"
+    )
+    assert crawl.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert peak_pss < 500 * 1024 * 1024
+    stored = {r["url"].rsplit("/", 1)[-1] for r in Database(db)["articles"].rows}
+    assert stored == {"scripts.html", "drawing.html"}  # reduced to what holds the story
+    assert failures(db) == {
+        "paragraphs.html": "too large: more than 4 MB (NEWSDESK_EXTRACT_MAXSIZE)",
+        "elements.html": "too large: more than 15,000 elements (NEWSDESK_EXTRACT_MAX_ELEMENTS)",
+    }

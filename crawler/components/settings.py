@@ -6,6 +6,7 @@ variables, CLI flags and `-s NAME=VALUE`, in that order of precedence (see crawl
 
 from crawler import __version__
 from crawler.extraction import MIN_CHARS
+from crawler.ingest.bounds import DEFAULT as EXTRACT_BOUNDS
 
 BOT_NAME = "newsdesk"
 SPIDER_MODULES = ["spiders"]
@@ -24,6 +25,10 @@ NEWSDESK_DIRECT_MAX_URLS = 4
 NEWSDESK_EXTRACT_INLINE = (
     False  # extract in the crawling process instead (fetch does, for a few URLs)
 )
+# What extraction is given (crawler/ingest/bounds.py): a page over either bound is reduced to what
+# may hold an article (no scripts, styles, SVG, comments), and refused if still over: "too large".
+NEWSDESK_EXTRACT_MAXSIZE = EXTRACT_BOUNDS.max_size  # bytes of HTML: 4 MB
+NEWSDESK_EXTRACT_MAX_ELEMENTS = EXTRACT_BOUNDS.max_elements  # elements: 15,000
 
 # Incremental crawling (crawler/components/incremental.py): feeds are polled when due, between
 # these bounds

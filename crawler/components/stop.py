@@ -74,10 +74,7 @@ class Stopper:
         self.cutting = False
         self.signals_seen = 0
         self.timers: list[asyncio.TimerHandle] = []
-        self.loop = asyncio.get_event_loop()
-        # In place of Scrapy's handlers (installed when the reactor started, before this).
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, self.signalled)
+        self.loop: asyncio.AbstractEventLoop | None = None
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -86,6 +83,10 @@ class Stopper:
         return cls(crawler)
 
     def engine_started(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        # In place of Scrapy's handlers, installed when the reactor started, before this.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self.signalled)
         if self.stop_at is not None:
             delay = max(0.0, self.stop_at - CLOSING - self.grace - time.monotonic())
             self.timers.append(self.loop.call_later(delay, self.stop, DEADLINE))
@@ -111,7 +112,8 @@ class Stopper:
 
     def soon(self, action: Callable[..., None], *args: Any) -> None:
         with contextlib.suppress(RuntimeError):  # the loop has closed: nothing left to stop
-            self.loop.call_soon_threadsafe(action, *args)
+            if self.loop is not None:
+                self.loop.call_soon_threadsafe(action, *args)
 
     def stop(self, reason: str) -> None:
         """Begin the stop: no new request; the cut follows after the grace period."""
@@ -122,7 +124,7 @@ class Stopper:
         for future in list(self.in_flight):  # waits for a Retry-After end now
             if getattr(future, "newsdesk_wait", False):
                 future.cancel()
-        self.timers.append(self.loop.call_later(self.grace, self.cut))
+        self.timers.append(asyncio.get_running_loop().call_later(self.grace, self.cut))
         if reason == SIGNALLED:
             deferred_from_coro(self.crawler.stop_async())
         elif self.crawler.engine is not None:

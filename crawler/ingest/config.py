@@ -160,6 +160,8 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "NEWSDESK_WORKERS": whole(0),
     "NEWSDESK_MIN_CHARS": whole(0),
     "NEWSDESK_EXTRACT_INLINE": boolean,
+    "NEWSDESK_EXTRACT_MAXSIZE": whole(0),
+    "NEWSDESK_EXTRACT_MAX_ELEMENTS": whole(0),
     "NEWSDESK_KEEP_PAGES": boolean,
     "NEWSDESK_DIRECT_MAX_URLS": whole(0),
     "NEWSDESK_INCREMENTAL": boolean,
@@ -228,6 +230,8 @@ class Config:
     min_chars: int  # shorter article text is a failure
     extract_inline: bool
     direct_max_urls: int  # `fetch` of more URLs goes through Scrapy
+    extract_max_size: int  # bytes of HTML extraction is given (crawler/ingest/bounds.py); 0: any
+    extract_max_elements: int  # elements of a page extraction is given; 0: any
     keep_pages: bool  # each article's raw page kept, compressed, in `pages`
     incremental: bool
     poll_min: int
@@ -275,6 +279,8 @@ class Config:
             min_chars=get("NEWSDESK_MIN_CHARS"),
             extract_inline=get("NEWSDESK_EXTRACT_INLINE"),
             direct_max_urls=get("NEWSDESK_DIRECT_MAX_URLS"),
+            extract_max_size=get("NEWSDESK_EXTRACT_MAXSIZE"),
+            extract_max_elements=get("NEWSDESK_EXTRACT_MAX_ELEMENTS"),
             keep_pages=get("NEWSDESK_KEEP_PAGES"),
             incremental=get("NEWSDESK_INCREMENTAL"),
             poll_min=parse_duration(get("NEWSDESK_POLL_MIN")),

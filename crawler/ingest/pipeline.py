@@ -13,6 +13,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from crawler.extraction.extract import ExtractionFailed
+from crawler.ingest.bounds import Bounds
 from crawler.ingest.config import Config
 from crawler.ingest.items import (
     ArticlePage,
@@ -67,6 +68,7 @@ class ArchivePipeline:
             min_chars=config.min_chars,
             inline=config.extract_inline,
             keep_pages=config.keep_pages,
+            bounds=Bounds(config.extract_max_size, config.extract_max_elements),
         )
         return cls(config.db_path, stats, pool)
 

@@ -40,10 +40,11 @@ def too_many_redirects(limit: int) -> str:
     return f"more than {limit} redirects (REDIRECT_MAX_TIMES)"
 
 
-def too_large(limit: int, setting: str = "DOWNLOAD_MAXSIZE") -> str:
+def too_large(limit: int, setting: str = "DOWNLOAD_MAXSIZE", unit: str = "") -> str:
     """A page or feed bigger than newsdesk takes: the same words whether the size was announced
-    (Content-Length) or found while downloading or before extracting."""
-    return f"too large: more than {size(limit)} ({setting})"
+    (Content-Length) or found while downloading or before extracting; `unit` when the limit
+    is not in bytes."""
+    return f"too large: more than {f'{limit:,} {unit}' if unit else size(limit)} ({setting})"
 
 
 def size(count: int) -> str:

@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 from crawler.extraction.extract import ExtractionFailed, extract_article
+from crawler.ingest.bounds import DEFAULT, Bounds, within
 from crawler.ingest.records import article_row
 from storage.pages import keep_page as kept
 from storage.times import now
@@ -64,11 +65,15 @@ def warm_up() -> None:
     gc.freeze()
 
 
-def build_row(page: ArticlePage, min_chars: int, keep_page: bool = False) -> tuple[ArticleRow, int]:
+def build_row(
+    page: ArticlePage, min_chars: int, keep_page: bool = False, bounds: Bounds = DEFAULT
+) -> tuple[ArticleRow, int]:
     """The archive row of one page (with the page itself, compressed, when `keep_page`) and the
     id of the process that built it; raises `ExtractionFailed` with a reason when the page
-    holds no article."""
-    html = page.body.decode(page.encoding or "utf-8", errors="replace")
+    holds no article, or is too large to extract within `bounds`."""
+    body = within(page.body, bounds)
+    html = body.decode(page.encoding or "utf-8", errors="replace")
+    del body  # the reduced copy, when there is one
     extracted = extract_article(html, url=page.url, min_chars=min_chars)
     row = article_row(page, extracted, fetched_at=now())
     if keep_page:
@@ -95,9 +100,15 @@ class ExtractionPool:
     process instead, which is faster for a handful of pages."""
 
     def __init__(
-        self, workers: int = 0, *, min_chars: int, inline: bool = False, keep_pages: bool = False
+        self,
+        workers: int = 0,
+        *,
+        min_chars: int,
+        inline: bool = False,
+        keep_pages: bool = False,
+        bounds: Bounds = DEFAULT,
     ) -> None:
-        self.min_chars, self.keep_pages = min_chars, keep_pages
+        self.min_chars, self.keep_pages, self.bounds = min_chars, keep_pages, bounds
         self.workers = 0 if inline else (workers or os.cpu_count() or 1)
         self.executor: ProcessPoolExecutor | None = None
         self.pids: set[int] = set()  # the worker processes that built rows
@@ -116,11 +127,11 @@ class ExtractionPool:
     async def extract(self, page: ArticlePage) -> ArticleRow:
         """The archive row of one page; raises `ExtractionFailed` when it holds no article."""
         if self.executor is None:
-            row, _ = build_row(page, self.min_chars, self.keep_pages)
+            row, _ = build_row(page, self.min_chars, self.keep_pages, self.bounds)
             return row
         loop = asyncio.get_running_loop()
         row, pid = await loop.run_in_executor(
-            self.executor, build_row, page, self.min_chars, self.keep_pages
+            self.executor, build_row, page, self.min_chars, self.keep_pages, self.bounds
         )
         self.pids.add(pid)
         self.rows += 1
