@@ -15,9 +15,10 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from crawler.extraction import MIN_CHARS, boilerplate, declared, splitbody
-from crawler.extraction.metadata import article_metadata
+from crawler.extraction.metadata import article_metadata, declared_titles
 from crawler.extraction.pagemeta import read_page_meta
 from crawler.extraction.sanitise import sanitise_html
+from crawler.extraction.titles import visible_h1s
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -85,7 +86,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     if body is None:
         raise ExtractionFailed("no article text (0 characters)")
     splitbody.rejoin(tree, body, " ".join(body.itertext()), page_text)
-    titles = [page.ld_text("headline"), page.first("og:title", "twitter:title"), page.html_title]
+    titles = [title for _, title in declared_titles(page)] + visible_h1s(tree)
     removed = boilerplate.trim(body, titles=titles)
     text = paragraphs(xmltotxt(body, False))
     if declared.prefer_declared(page, body, text):

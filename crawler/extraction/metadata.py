@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from crawler.extraction.bylines import dedupe, key, parse_byline, people
+from crawler.extraction.bylines import dedupe, parse_byline, people
 from crawler.extraction.dates import page_dates
 from crawler.extraction.language import page_language
+from crawler.extraction.titles import headline
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 # What a source is called in `metadata_source`.
 JSON_LD, META, HTML, BYLINE, URL = "json-ld", "meta", "html", "byline", "url"
-TITLE_SEPARATORS = re.compile(r"\s+[|\u2013\u2014:-]\s+|\s*[|\u00bb]\s*")
 
 Found = dict[str, tuple[Any, str]]
 
@@ -32,11 +31,8 @@ def article_metadata(
         (META, site_name(page.first("og:site_name", "application-name"))),
         (JSON_LD, site_name(next(iter(page.ld_names("publisher")), None))),
     )
-    found["title"] = first_of(
-        (JSON_LD, page.ld_text("headline")),
-        (META, page.first("og:title", "twitter:title")),
-        (HTML, page.html_title and strip_site(page.html_title, sitename[0])),
-    )
+    site_names = [n for n in (sitename[0], *page.ld_names("publisher"), hostname(url)) if n]
+    found["title"] = headline(tree, declared_titles(page), site_names)
     found["description"] = first_of(
         (META, page.first("og:description", "description", "twitter:description")),
         (JSON_LD, page.ld_text("description")),
@@ -92,13 +88,13 @@ def page_tags(page: PageMeta) -> tuple[list[str], str]:
     return [], META
 
 
-def strip_site(title: str, sitename: str | None) -> str:
-    """ "Story - Site" or "Site | Story" without the site's part."""
-    parts = [part for part in TITLE_SEPARATORS.split(title) if part.strip()]
-    if len(parts) < 2:
-        return title.strip()
-    kept = [part for part in parts if sitename and key(part) != key(sitename)]
-    return " - ".join(kept).strip() if 0 < len(kept) < len(parts) else title.strip()
+def declared_titles(page: PageMeta) -> list[tuple[str, str | None]]:
+    """The titles a page declares, as (source, title): JSON-LD, Open Graph/Twitter, `<title>`."""
+    return [
+        (JSON_LD, page.ld_text("headline")),
+        (META, page.first("og:title", "twitter:title")),
+        (HTML, page.html_title),
+    ]
 
 
 def site_name(name: str | None) -> str | None:

@@ -1,0 +1,120 @@
+"""The headline: the one a reader sees on the page, without the site's name.
+
+The `<title>` and `og:title` are written for search engines and sharing ("Story | Site",
+"Story - Section - Site", or a different wording altogether); the visible `<h1>` is what the
+publisher printed over the story. So the `<h1>` wins when it is there and says something else;
+otherwise the declared title is kept without the site's name.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lxml.html import HtmlElement
+
+# Separators between a title and a site or section name: "Story | Site", "Site » Story".
+SEPARATORS = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022:/~-]\s+|\s*[|\u00bb\u203a]\s*|\s+::\s+")
+MAX_HEADLINE_CHARS = 300
+MAX_H1 = 6
+# Classes and attributes that hide an element from readers (screen-reader text, logos).
+HIDDEN = re.compile(r"\b(sr-only|screen-reader|visually-hidden|hidden|logo|site-title)\b", re.I)
+
+
+def normal(text: str) -> str:
+    """Lower case, letters and digits only: for comparing titles."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def clean(text: str | None) -> str | None:
+    """One line of text, with entities decoded (twice: "&amp;#8230;" is common)."""
+    if not text:
+        return None
+    for _ in range(2):
+        text = html.unescape(text)
+    text = " ".join(text.split())
+    return text or None
+
+
+def visible_h1s(tree: HtmlElement) -> list[str]:
+    """The texts of the page's `<h1>` elements that a reader sees, in page order."""
+    found = []
+    for h1 in tree.iter("h1"):
+        style = (h1.get("style") or "").replace(" ", "")
+        if h1.get("hidden") is not None or "display:none" in style:
+            continue
+        parent = h1.getparent()
+        if any(HIDDEN.search(node.get("class") or "") for node in (h1, parent) if node is not None):
+            continue
+        text = clean(h1.text_content())
+        if text and len(text) <= MAX_HEADLINE_CHARS:
+            found.append(text)
+        if len(found) == MAX_H1:
+            break
+    return found
+
+
+def is_site(part: str, site_names: Iterable[str]) -> bool:
+    """Whether a part of a title is the site's name: every word of it in one of the site's
+    names ("Harvard Health" on health.harvard.edu), or glued into its host ("Bread Dad" on
+    breaddad.com)."""
+    words = normal(part).split()
+    if not words:
+        return False
+    squashed = "".join(words)
+    for name in site_names:
+        other = normal(name).split()
+        if not other:
+            continue
+        if set(words) <= set(other) or squashed == "".join(other):
+            return True
+        if "." in name and len(squashed) >= 4 and squashed in "".join(other):
+            return True
+    return False
+
+
+def strip_site(title: str, site_names: Iterable[str]) -> str:
+    """ "Story | Site" or "Site - Story" without the site's part (first or last part only)."""
+    names = [name for name in site_names if name]
+    parts = [part for part in SEPARATORS.split(title) if part.strip()]
+    while len(parts) > 1 and is_site(parts[-1], names):
+        title = title[: title.rfind(parts[-1])].rstrip()
+        title = re.sub(r"\s*[|\u2013\u2014\u00b7\u2022:/~\u00bb\u203a-]+$", "", title)
+        parts.pop()
+    if len(parts) > 1 and is_site(parts[0], names):
+        rest = title[title.find(parts[0]) + len(parts[0]) :]
+        title = re.sub(r"^\s*[|\u2013\u2014\u00b7\u2022:/~\u00bb\u203a-]+\s*", "", rest)
+    return title.strip()
+
+
+def matches(h1: str, declared: str) -> bool:
+    """The `<h1>` is the declared title, with a site's name or a section added or cut off."""
+    short, long = sorted((normal(h1), normal(declared)), key=len)
+    if not short or len(short) < 0.4 * len(long):
+        return False
+    return long.startswith(short) or long.endswith(short)
+
+
+def headline(
+    tree: HtmlElement, declared: list[tuple[str, str | None]], site_names: list[str]
+) -> tuple[str | None, str]:
+    """(the headline, where it came from): the visible `<h1>` that the declared titles (JSON-LD
+    `headline`, `og:title`, `<title>`, as (source, value)) agree with, else the page's one
+    `<h1>`, else the first declared title without the site's name."""
+    titles = [(source, text) for source, value in declared if (text := clean(value))]
+    h1s = [h1 for h1 in visible_h1s(tree) if not is_site(h1, site_names)]
+    for h1 in h1s:
+        if any(matches(h1, title) for _, title in titles):
+            return h1, "h1"
+    if len(h1s) == 1 and len(h1s[0].split()) >= 2:
+        return h1s[0], "h1"
+    for source, title in titles:
+        if stripped := strip_site(title, site_names):
+            return stripped, source
+    return None, "h1"
