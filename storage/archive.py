@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict, cast
+from typing import Any, Concatenate, NotRequired, ParamSpec, TypedDict, TypeVar, cast
 
 from sqlite_utils import Database
 
@@ -19,11 +22,17 @@ from storage.queries import decode_article as decode
 from storage.schema import migrations
 from storage.times import now, shifted
 
-BUSY_TIMEOUT_MS = 30_000
+# How long a write waits for another process's write lock, SQLite retrying all along, before it
+# fails with "database is locked" (the `lock_timeout` setting).
+LOCK_TIMEOUT = 30.0
 
 
 class StorageError(Exception):
-    """The archive file cannot be opened, created or written."""
+    """The archive file cannot be opened, created or written; the message says why, in one line."""
+
+
+class ArchiveDamaged(StorageError):
+    """The archive file is corrupt: nothing more may be written to it."""
 
 
 class ArchiveMissing(StorageError):
@@ -70,6 +79,18 @@ class SourceRow(TypedDict):
     poll_max: NotRequired[int | None]
 
 
+# Metadata a re-fetch merges field by field with what is stored (see `merge_metadata`).
+METADATA = (
+    "title", "authors", "published", "modified", "sitename", "language", "description", "tags",
+    "image",
+)  # fmt: skip
+# How good a `metadata_source` is: what the page declares, then what is guessed from the page,
+# then the feed entry. A stored value is only replaced by one from an equal or better source.
+SOURCE_RANK = {
+    "json-ld": 3, "meta": 3, "html": 3, "byline": 3, "time": 3, "declared": 3,
+    "htmldate": 2, "detected": 2, "url": 2,
+    "feed": 1,
+}  # fmt: skip
 # Columns a re-fetch may change; `first_seen` is written once, on insert.
 UPDATABLE = (
     "url", "title", "authors", "published", "modified", "sitename", "language", "description",
@@ -89,9 +110,54 @@ RUN_COUNTS = (
 )  # fmt: skip
 
 
-def open_database(path: str | Path, *, create: bool = True) -> Database:
+def storage_error(exc: sqlite3.Error, path: str | Path, lock_timeout: float) -> StorageError:
+    """Our one-line error for what SQLite raised while using the archive at `path`."""
+    code = getattr(exc, "sqlite_errorcode", None) or 0
+    match code & 0xFF:  # the primary result code
+        case sqlite3.SQLITE_BUSY | sqlite3.SQLITE_LOCKED:
+            return StorageError(
+                f"{path}: database is locked: another process held its write lock for more "
+                f"than {lock_timeout:g} s"
+            )
+        case sqlite3.SQLITE_CORRUPT | sqlite3.SQLITE_NOTADB:
+            return damaged(path, str(exc))
+        case sqlite3.SQLITE_READONLY:
+            return StorageError(f"{path}: the archive is read-only ({exc})")
+        case sqlite3.SQLITE_FULL:
+            return StorageError(f"{path}: database or disk is full")
+    return StorageError(f"{path}: {exc}")
+
+
+def damaged(path: str | Path, detail: str) -> ArchiveDamaged:
+    return ArchiveDamaged(
+        f"{path}: the archive file is damaged ({detail}); newsdesk will not write to it: "
+        f"check it with `sqlite3 {path} 'PRAGMA integrity_check'` and restore a backup"
+    )
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, in one line, an archive newsdesk could read but not write: a read-only file, or
+    a folder where SQLite cannot create the archive or its `-wal` and `-shm` files."""
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StorageError(f"{path}: the archive is read-only; newsdesk cannot write to it")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StorageError(
+            f"{path}: the archive's folder {path.parent} is read-only; newsdesk cannot write "
+            "there (`newsdesk serve` can still read it)"
+        )
+
+
+def open_database(
+    path: str | Path,
+    *,
+    create: bool = True,
+    lock_timeout: float = LOCK_TIMEOUT,
+    read_only: bool = False,
+) -> Database:
     """Open a SQLite file in WAL mode, or raise `StorageError` saying why. A missing file is
-    created, unless `create` is false: then it is `ArchiveMissing`."""
+    created, unless `create` is false (or `read_only` true): then it is `ArchiveMissing`.
+    `read_only` never writes it; in a folder no one may write to, it is opened immutable (SQLite
+    then needs no `-wal` or `-shm` file)."""
     path = Path(path)
     if path.is_dir():
         raise StorageError(f"{path}: is a folder; give the path of a .db file")
@@ -99,18 +165,46 @@ def open_database(path: str | Path, *, create: bool = True) -> Database:
         raise ArchiveMissing(f"no archive at {path}")
     if not path.parent.exists():
         raise StorageError(f"{path}: folder {path.parent} does not exist")
-    # Without `create`, SQLite itself refuses to make the file (mode=rw), should it vanish now.
-    target = path if create else f"{path.resolve().as_uri()}?mode=rw"
+    if not read_only:
+        check_writable(path)
     try:
-        conn = sqlite3.connect(
-            target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=not create
-        )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            mode = "mode=ro" if os.access(path.parent, os.W_OK) else "immutable=1"
+            uri = f"{path.resolve().as_uri()}?{mode}"
+            conn = sqlite3.connect(uri, uri=True, timeout=lock_timeout, isolation_level=None)
+        else:
+            # Without `create`, SQLite itself refuses to make the file (mode=rw), should it
+            # vanish now.
+            target = path if create else f"{path.resolve().as_uri()}?mode=rw"
+            conn = sqlite3.connect(
+                target, timeout=lock_timeout, isolation_level=None, uri=not create
+            )
+        conn.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL):
+            raise storage_error(exc, path, lock_timeout) from exc
         raise StorageError(f"{path}: not a SQLite database newsdesk can use ({exc})") from exc
     return Database(conn)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reading(method: Callable[Concatenate[Archive, P], R]) -> Callable[Concatenate[Archive, P], R]:
+    """An `Archive` query whose SQLite errors become our one-line `StorageError`."""
+
+    def guarded(self: Archive, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.errors():
+            return method(self, *args, **kwargs)
+
+    functools.update_wrapper(guarded, method)
+    return guarded
 
 
 class Archive(ArchiveQueries):
@@ -119,15 +213,64 @@ class Archive(ArchiveQueries):
 
     `Archive(path)` creates the file when it is missing; `Archive(path, create=False)`, for
     those that only read, raises `ArchiveMissing` instead. Either way an existing archive's
-    schema is brought up to date."""
+    schema is brought up to date, unless `read_only=True`: an existing archive opened for
+    reading only, never created, migrated or written.
 
-    def __init__(self, db: Database | str | Path, *, create: bool = True) -> None:
-        self.db = db if isinstance(db, Database) else open_database(db, create=create)
-        try:
+    Every write is one transaction that waits up to `lock_timeout` seconds for another
+    process's write lock; any SQLite error becomes a one-line `StorageError` (`ArchiveDamaged`
+    for a corrupt file). `check=True` first reads the whole file (`PRAGMA quick_check`) and
+    refuses a damaged one before anything is written.
+    """
+
+    def __init__(
+        self,
+        db: Database | str | Path,
+        *,
+        create: bool = True,
+        lock_timeout: float = LOCK_TIMEOUT,
+        check: bool = False,
+        read_only: bool = False,
+    ) -> None:
+        self.lock_timeout = lock_timeout
+        if isinstance(db, Database):
+            self.db, self.path = db, db.conn.execute("PRAGMA database_list").fetchone()[2]
+        else:
+            self.path = str(db)
+            self.db = open_database(
+                db, create=create and not read_only, lock_timeout=lock_timeout, read_only=read_only
+            )
+        self.damaged: ArchiveDamaged | None = None  # once seen, nothing more is written
+        with self.errors():
+            if check:
+                self.check_integrity()
             self._check_foreign_tables()
-            migrations.apply(self.db)
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(f"cannot use this archive: {exc}") from exc
+            if not read_only and migrations.pending(self.db):
+                with self.transaction():  # one process migrates, the others wait and see it done
+                    migrations.apply(self.db)
+
+    def check_integrity(self) -> None:
+        """Raise `ArchiveDamaged` unless SQLite's `PRAGMA quick_check` finds the file sound
+        (it reads every page: about a second for 300 MB)."""
+        problems = [row[0] for row in self.db.execute("PRAGMA quick_check(1)").fetchall()]
+        if problems != ["ok"]:
+            detail = problems[0].replace("*** in database main ***", "") if problems else ""
+            raise damaged(self.path, " ".join(detail.split()) or "quick_check failed")
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn any SQLite error inside the block into our one-line `StorageError`."""
+        if self.damaged is not None:
+            raise self.damaged
+        try:
+            yield
+        except sqlite3.Error as exc:
+            error = storage_error(exc, self.path, self.lock_timeout)
+            if isinstance(error, ArchiveDamaged):
+                self.damaged = error
+            raise error from exc
+        except ArchiveDamaged as exc:
+            self.damaged = exc
+            raise
 
     def _check_foreign_tables(self) -> None:
         names = set(self.db.table_names())
@@ -142,16 +285,21 @@ class Archive(ArchiveQueries):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction, taking the write lock up front (waits up to the busy timeout)."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        """One write transaction, taking the write lock up front (waiting up to `lock_timeout`
+        for it); any SQLite error rolls it all back and becomes a `StorageError`."""
+        with self.errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.conn.in_transaction:  # some errors (a full disk) already rolled back
+                    with contextlib.suppress(sqlite3.Error):
+                        self.db.execute("ROLLBACK")
+                raise
 
     # -- feeds (sources: feeds and sitemaps) ------------------------------------------------
+    @reading
     def add_feeds(self, urls: Iterable[str]) -> int:
         """Remember feeds by URL alone; known ones are left as they are. Returns how many were
         new."""
@@ -205,6 +353,7 @@ class Archive(ArchiveQueries):
         ).fetchone()
         return row[0] if row else None
 
+    @reading
     def resolve_feed(self, url: str) -> str | None:
         """The remembered source `url` names, itself or through an alias; None if unknown."""
         return self._resolve(url)
@@ -261,10 +410,12 @@ class Archive(ArchiveQueries):
                 )
         return target
 
+    @reading
     def feeds(self) -> list[dict[str, Any]]:
         """Every remembered source, oldest first."""
         return list(self.db.query("SELECT * FROM feeds ORDER BY added, url"))
 
+    @reading
     def feed_health(self) -> list[dict[str, Any]]:
         """Every source with `articles` (how many archived stories it carried) and `aliases`
         (its other URLs, a list), oldest first."""
@@ -314,6 +465,7 @@ class Archive(ArchiveQueries):
                 [polled, status, error, title, site_url, kind, articles_found, url],
             )
 
+    @reading
     def feed(self, url: str) -> dict[str, Any] | None:
         """One remembered feed with its poll state, or None."""
         for row in self.db.query("SELECT * FROM feeds WHERE url = ?", [url]):
@@ -322,6 +474,8 @@ class Archive(ArchiveQueries):
 
     def update_feeds(self, states: dict[str, dict[str, Any]]) -> None:
         """Set poll state (columns of FEED_STATE) of several feeds, in one transaction."""
+        if not states:
+            return
         with self.transaction():
             for url, state in states.items():
                 unknown = set(state) - set(FEED_STATE)
@@ -337,7 +491,8 @@ class Archive(ArchiveQueries):
     def upsert_articles(self, rows: Iterable[ArticleRow]) -> list[str]:
         """Insert or update articles by `canonical_url`, in one transaction.
 
-        A new article gets `first_seen`; an existing one keeps it and takes the rest. When the
+        A new article gets `first_seen`; an existing one keeps it and takes the rest, but for
+        metadata, merged field by field (`merge_metadata`): a re-fetch never drops a value. When the
         text changed, the text it replaces is appended to `article_versions` first. Every URL
         and GUID in the row (and its feed) goes into `aliases`; any failure recorded for the
         article's URLs is cleared. Returns, for each row, "new", "updated" or "unchanged".
@@ -356,14 +511,21 @@ class Archive(ArchiveQueries):
         outcomes = []
         with self.transaction():
             for row in rows:
-                known = self.db.execute(
-                    "SELECT id, content_hash FROM articles WHERE canonical_url = ?",
-                    [row["canonical_url"]],
-                ).fetchone()
-                changed = known is not None and known[1] != row["content_hash"]
-                if changed:
-                    self._append_version(known[0], replaced_by=row)
+                known = next(
+                    self.db.query(
+                        f"SELECT id, content_hash, metadata_source, {', '.join(METADATA)} "
+                        "FROM articles WHERE canonical_url = ?",
+                        [row["canonical_url"]],
+                    ),
+                    None,
+                )
                 values: dict[str, Any] = {**row, "first_seen": row["fetched_at"]}
+                changed = False
+                if known is not None:
+                    changed = known["content_hash"] != row["content_hash"]
+                    if changed:
+                        self._append_version(known["id"], replaced_by=row)
+                    values |= merge_metadata(decode(known), row)
                 for key in JSON_COLUMNS:
                     values[key] = json.dumps(
                         values.get(key) or ([] if key != "metadata_source" else {})
@@ -454,6 +616,7 @@ class Archive(ArchiveQueries):
         with self.transaction():
             self._record_aliases(article_id, aliases, feed_url=feed_url, seen=now())
 
+    @reading
     def find_article(
         self, urls: Iterable[str], *, guid: str | None = None, feed_url: str | None = None
     ) -> dict[str, Any] | None:
@@ -473,6 +636,7 @@ class Archive(ArchiveQueries):
             return row
         return None
 
+    @reading
     def due_for_revision(
         self, checks: Iterable[int], *, at: str, feeds: Iterable[str] | None = None
     ) -> list[dict[str, Any]]:
@@ -503,6 +667,7 @@ class Archive(ArchiveQueries):
             )
         )
 
+    @reading
     def versions(self, article_id: int) -> list[dict[str, Any]]:
         """Earlier texts of an article, oldest first."""
         return list(
@@ -514,11 +679,13 @@ class Archive(ArchiveQueries):
     def articles(self, *, since: str | None = None) -> Iterator[dict[str, Any]]:
         """Articles with lists decoded, newest `fetched_at` first; `since` filters on it."""
         where, params = ("WHERE fetched_at >= ?", [since]) if since else ("", [])
-        for row in self.db.query(
-            f"SELECT * FROM articles {where} ORDER BY fetched_at DESC", params
-        ):
-            yield decode(row)
+        with self.errors():
+            for row in self.db.query(
+                f"SELECT * FROM articles {where} ORDER BY fetched_at DESC", params
+            ):
+                yield decode(row)
 
+    @reading
     def article_by_url(self, url: str) -> dict[str, Any] | None:
         for row in self.db.query(
             "SELECT * FROM articles WHERE url = ? OR canonical_url = ? LIMIT 1", [url, url]
@@ -526,6 +693,7 @@ class Archive(ArchiveQueries):
             return decode(row)
         return None
 
+    @reading
     def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
         """Full-text search over title and text, best match first."""
         return [decode(r) for r in self.db.table("articles").search(query, limit=limit)]
@@ -556,9 +724,11 @@ class Archive(ArchiveQueries):
                 [url, kind, feed_url, status, reason, now(), retry_at],
             )
 
+    @reading
     def failures(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM failures ORDER BY failed_at DESC"))
 
+    @reading
     def failure(self, urls: Iterable[str]) -> dict[str, Any] | None:
         """The latest failure recorded for any of these URLs, or None."""
         urls = list(urls)
@@ -570,6 +740,7 @@ class Archive(ArchiveQueries):
             return row
         return None
 
+    @reading
     def article_failures(self, feeds: Iterable[str]) -> list[dict[str, Any]]:
         """Article URLs that failed, from these feeds."""
         return list(
@@ -614,6 +785,38 @@ class Archive(ArchiveQueries):
                     [*values.values(), run_id],
                 )
 
+    @reading
     def runs(self) -> list[dict[str, Any]]:
         """Crawl runs, newest first."""
         return list(self.db.query("SELECT * FROM crawl_runs ORDER BY id DESC"))
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def source_rank(source: str | None) -> int:
+    """How good a `metadata_source` is (SOURCE_RANK); a source we do not know of is taken for
+    one the page declares, and no source at all for the worst."""
+    return 0 if source is None else SOURCE_RANK.get(source, 3)
+
+
+def merge_metadata(stored: dict[str, Any], row: ArticleRow) -> dict[str, Any]:
+    """The metadata of a re-fetched article: each field of `row` where it has a value from a
+    source as good as the stored one's or better, the stored value elsewhere (an empty value
+    never replaces one). Returns the merged fields and their `metadata_source`."""
+    old_sources: dict[str, str] = stored.get("metadata_source") or {}
+    sources = dict(row.get("metadata_source") or {})
+    merged: dict[str, Any] = {}
+    for name in METADATA:
+        old, new = stored.get(name), row[name]  # type: ignore[literal-required]
+        keep = not is_empty(old) and (
+            is_empty(new) or source_rank(sources.get(name)) < source_rank(old_sources.get(name))
+        )
+        if not keep:
+            continue
+        merged[name] = old
+        sources.pop(name, None)
+        if name in old_sources:
+            sources[name] = old_sources[name]
+    return merged | {"metadata_source": sources}

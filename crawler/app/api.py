@@ -20,8 +20,21 @@ from typing import TYPE_CHECKING, Any
 from crawler.app import direct
 from crawler.app.config import build_settings, plain_settings
 from crawler.ingest.config import Config
-from crawler.ingest.items import Failure, FeedEntry, FeedPolled, StoredArticle
-from crawler.policy.runs import CRAWL_EXIT, RunResult, UsageError, check_urls, run_counts
+from crawler.ingest.items import (
+    ARCHIVE_ERROR,
+    Failure,
+    FeedEntry,
+    FeedPolled,
+    StoredArticle,
+)
+from crawler.policy.runs import (
+    CRAWL_EXIT,
+    RunResult,
+    UsageError,
+    check_urls,
+    not_stored,
+    run_counts,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -92,11 +105,13 @@ def run_spider(
     return result
 
 
-def open_archive(settings: Settings) -> Archive:
-    """Open (and create or migrate) the archive named by NEWSDESK_DB; raises StorageError."""
+def open_archive(settings: Settings, *, check: bool = False) -> Archive:
+    """Open (and create or migrate) the archive named by NEWSDESK_DB; raises StorageError.
+    `check`: first read the whole file, and refuse a damaged one before writing to it."""
     from storage import Archive
 
-    return Archive(Config.from_settings(settings).db_path)
+    config = Config.from_settings(settings)
+    return Archive(config.db_path, lock_timeout=config.lock_timeout, check=check)
 
 
 def crawl_feeds(
@@ -121,7 +136,7 @@ def crawl_feeds(
 
     started = time.monotonic()
     config = Config.from_settings(settings)  # a bad setting stops us before any write
-    archive = open_archive(settings)
+    archive = open_archive(settings, check=True)
     try:
         if feeds:
             check_urls(feeds)
@@ -187,7 +202,9 @@ def crawl_plan(
         settings.set("NEWSDESK_STOP_AT", time.monotonic() + max_runtime, priority="cmdline")
     result = run_spider(FeedSpider, settings, keep_articles=False, feeds=feeds, revisits=pages)
     reason = result.stats.get("finish_reason")
-    if reason == "closespider_timeout":
+    if error := result.stats.get(ARCHIVE_ERROR):
+        result.status, result.error = "failed", error
+    elif reason == "closespider_timeout":
         result.status = "stopped"
     elif reason != "finished":
         result.status = "aborted"
@@ -216,11 +233,19 @@ def crawl_redis(
 
 
 def finish_run(settings: Settings, run_id: int, status: str, counts: dict[str, int]) -> None:
-    archive = open_archive(settings)
+    """Close the run's `crawl_runs` row. After a run that failed for the archive's sake this
+    may fail too: the row then stays "running", and the next run marks it "interrupted"."""
+    from storage import StorageError
+
     try:
-        archive.finish_run(run_id, status=status, exit_code=CRAWL_EXIT[status], counts=counts)
-    finally:
-        archive.close()
+        archive = open_archive(settings)
+        try:
+            archive.finish_run(run_id, status=status, exit_code=CRAWL_EXIT[status], counts=counts)
+        finally:
+            archive.close()
+    except StorageError:
+        if status != "failed":
+            raise
 
 
 @dataclass
@@ -311,9 +336,14 @@ def fetch_with_scrapy(settings: Settings, urls: list[str]) -> RunResult:
     """Fetch article pages with Scrapy's `page` spider, which fetches from several sites at
     once."""
     from spiders.page import PageSpider
+    from storage import StorageError
 
-    open_archive(settings).close()  # an unusable archive stops us before any download
-    return run_spider(PageSpider, settings, urls=urls)
+    # An unusable or damaged archive stops us before any download.
+    open_archive(settings, check=True).close()
+    result = run_spider(PageSpider, settings, urls=urls)
+    if error := result.stats.get(ARCHIVE_ERROR):
+        raise StorageError(not_stored(error, result.stats))
+    return result
 
 
 def public_row(stored: StoredArticle) -> dict[str, Any]:

@@ -49,6 +49,7 @@ OPTIONS = {
     "sitemap_max_age": "NEWSDESK_SITEMAP_MAX_AGE",
     "progress_interval": "NEWSDESK_PROGRESS_INTERVAL",
     "keep_pages": "NEWSDESK_KEEP_PAGES",
+    "lock_timeout": "NEWSDESK_LOCK_TIMEOUT",
 }
 # Scrapy's priorities for "project" and "cmdline", and newsdesk's layers between them.
 PRIORITY = {"project": 20, "command": 21, "config_file": 25, "env": 35, "flags": 40, "cmdline": 50}

@@ -22,7 +22,7 @@ from crawler.app.download import SCRAPY_DEFAULTS, Downloader
 from crawler.components import settings as defaults
 from crawler.ingest.config import Config
 from crawler.ingest.items import ArticlePage, StoredArticle
-from crawler.policy.runs import RunResult
+from crawler.policy.runs import RunResult, not_stored
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -133,15 +133,18 @@ def store(settings: PlainSettings, pages: Iterable[ArticlePage | Failure]) -> Ru
     from crawler.ingest.pipeline import (
         ArchivePipeline,  # trafilatura, sqlite-utils: while we download
     )
+    from storage import StorageError
 
     settings["NEWSDESK_EXTRACT_INLINE"] = True  # a pool costs more than it saves here
     stats = Stats(finish_reason="finished")
-    pipeline = ArchivePipeline.from_settings(settings, stats)
+    pipeline = ArchivePipeline.from_settings(settings, stats, check=True)
     pipeline.open_spider()
     result = RunResult(stats=stats)
 
     async def store_all() -> None:
         for page in pages:
+            if pipeline.error is not None:  # the archive failed: nothing more is written
+                break
             outcome = await pipeline.process_item(page)
             if isinstance(outcome, StoredArticle):
                 result.stored.append(outcome)
@@ -152,4 +155,6 @@ def store(settings: PlainSettings, pages: Iterable[ArticlePage | Failure]) -> Ru
         asyncio.run(store_all())
     finally:
         pipeline.close_spider()
+    if pipeline.error is not None:
+        raise StorageError(not_stored(str(pipeline.error), stats))
     return result

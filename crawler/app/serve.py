@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 from importlib.resources import files
 from pathlib import Path
@@ -51,19 +52,30 @@ def load_metadata() -> dict[str, Any]:
 
 
 def check_archive(db_path: str | Path) -> Path:
-    """An existing newsdesk archive with its schema up to date, or `StorageError` saying why
-    (`ArchiveMissing` when there is none: serving never creates one)."""
+    """An existing newsdesk archive, or `StorageError` saying why (`ArchiveMissing` when there
+    is none: serving never creates one). Where newsdesk may write, its schema is brought up to
+    date first, as `crawl` does; a read-only archive (file, folder or filesystem) is served as
+    it is."""
     path = Path(db_path)
-    # Refuses foreign files; applies pending migrations like crawl does.
-    Archive(path, create=False).close()
+    # Refuses foreign files; applies pending migrations when it may write.
+    Archive(path, create=False, read_only=path.is_file() and not writable(path)).close()
     return path
 
 
+def writable(path: Path) -> bool:
+    """Whether the archive and its folder (where SQLite keeps `-wal` and `-shm`) can be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def build_datasette(db_path: str | Path) -> Datasette:
-    """Datasette on one archive, mounted as /news whatever the file is called."""
+    """Datasette on one archive, mounted as /news whatever the file is called. In a folder no
+    one can write to, no crawl can change the archive, and SQLite could not keep its `-shm`
+    file there: Datasette opens it immutable."""
+    path = Path(db_path).resolve()
     ds = Datasette(metadata=load_metadata(), settings=SETTINGS)
     ds.remove_database("_memory")  # Datasette adds it when given no files
-    ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=True), DATABASE)
+    mutable = os.access(path.parent, os.W_OK)
+    ds.add_database(Database(ds, path=str(path), is_mutable=mutable), DATABASE)
     return ds
 
 

@@ -6,7 +6,10 @@ middlewares ask it: `ConditionalFeedMiddleware` (downloader) makes feed requests
 marks unchanged answers; `KnownEntryMiddleware` (spider) turns requests for archived articles into
 `EntrySeen` items. When the spider closes after a full run, the extension writes each polled
 feed's new validators and next poll time; after a run that was stopped or killed it writes none,
-so the next run reads those feeds again and fetches whatever was missed.
+so the next run reads those feeds again and fetches whatever was missed. Nor does it for a feed
+one of whose items failed in the pipeline, nor for any feed when the archive could not be used
+(`ARCHIVE_ERROR`): a feed is saved as read only once every entry it listed is stored, recorded
+as a failure or known to be archived.
 """
 
 from __future__ import annotations
@@ -20,13 +23,17 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.ingest.config import Config
 from crawler.ingest.items import (
+    ARCHIVE_ERROR,
     ENTRY_META,
     FEED_META,
     UNCHANGED_META,
+    ArticlePage,
     EntrySeen,
+    Failure,
     FeedEntry,
     FeedPolled,
 )
+from crawler.ingest.pipeline import closer
 from crawler.policy.feedstate import (
     FeedPoll,
     conditional_headers,
@@ -34,7 +41,7 @@ from crawler.policy.feedstate import (
     known_entry,
     read_answer,
 )
-from storage import Archive
+from storage import Archive, StorageError
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -57,6 +64,8 @@ class Incremental:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
+        self.stop = closer(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -66,20 +75,18 @@ class Incremental:
         return cls(crawler, config)
 
     def spider_opened(self, spider: Spider) -> None:
-        self.archive = Archive(self.config.db_path)
+        self.archive = Archive(self.config.db_path, lock_timeout=self.config.lock_timeout)
         self.revisits = {entry.link for entry in getattr(spider, "revisits", ())}
 
     # -- feeds ------------------------------------------------------------------------------
     def feed_headers(self, feed_url: str) -> dict[str, str]:
         """Conditional-request headers for a feed we have read before."""
-        assert self.archive is not None
-        return conditional_headers(self.archive.feed(feed_url) or {})
+        return conditional_headers(self.feed(feed_url))
 
     def feed_answered(self, feed_url: str, response: Response) -> bool:
         """Note a feed's answer; True when it holds nothing new (304, or the same body)."""
-        assert self.archive is not None
         poll = self.polls.setdefault(feed_url, FeedPoll())
-        known = (self.archive.feed(feed_url) or {}).get("body_hash")
+        known = self.feed(feed_url).get("body_hash")
         return read_answer(
             poll,
             status=response.status,
@@ -88,6 +95,38 @@ class Incremental:
             known_hash=known,
             now=datetime.now(UTC),
         )
+
+    def feed(self, feed_url: str) -> dict[str, Any]:
+        """The feed's row in the archive ({} when it cannot be read: the run then stops)."""
+        assert self.archive is not None
+        try:
+            return self.archive.feed(feed_url) or {}
+        except StorageError as exc:
+            self.fail(exc)
+            return {}
+
+    def fail(self, error: StorageError) -> None:
+        """The archive cannot be used: the run stops and no feed state is saved."""
+        assert self.crawler.stats is not None
+        if not self.crawler.stats.get_value(ARCHIVE_ERROR):
+            self.crawler.stats.set_value(ARCHIVE_ERROR, str(error))
+            self.stop()
+
+    def item_error(self, item: Any) -> None:
+        """An item the pipeline failed on (a bug, a dead extraction worker): its feed is not
+        saved as read, so the next run reads it again."""
+        match item:
+            case (
+                ArticlePage(entry=FeedEntry(feed_url=url))
+                | EntrySeen(entry=FeedEntry(feed_url=url))
+            ):
+                urls = [url]
+            case Failure(feed_url=str(url)) | FeedPolled(url=url):
+                urls = [url]
+            case _:
+                urls = list(self.polls)
+        for url in urls:
+            self.polls.setdefault(url, FeedPoll()).incomplete = True
 
     def item_scraped(self, item: Any) -> None:
         if not isinstance(item, FeedPolled):
@@ -105,7 +144,13 @@ class Incremental:
         """An `EntrySeen` when the entry's article need not be fetched now, else None (see
         `crawler.policy.feedstate.known_entry`)."""
         assert self.archive is not None
-        seen, why = known_entry(self.archive, entry, revisits=self.revisits, now=datetime.now(UTC))
+        try:
+            seen, why = known_entry(
+                self.archive, entry, revisits=self.revisits, now=datetime.now(UTC)
+            )
+        except StorageError as exc:
+            self.fail(exc)
+            return None
         if why == "new":
             self.polls.setdefault(entry.feed_url, FeedPoll()).new_entries += 1
         elif why == "modified":
@@ -119,20 +164,30 @@ class Incremental:
     # -- end of the run ---------------------------------------------------------------------
     def spider_closed(self, reason: str) -> None:
         """Write each polled feed's state: validators and schedule after a full run, only the
-        failure backoff after a stopped one."""
+        failure backoff after a stopped one, nothing when the archive failed."""
         if self.archive is None:
             return
-        states = feed_states(
-            self.archive,
-            self.polls,
-            finished=reason == "finished",
-            bounds=self.config.poll_bounds,
-            now=datetime.now(UTC),
-            disable_after=self.config.disable_after,
-        )
-        self.archive.update_feeds(states)
+        assert self.crawler.stats is not None
+        if self.crawler.stats.get_value(ARCHIVE_ERROR):
+            logger.info("no poll state written: the archive failed")
+            self.archive.close()
+            return
+        try:
+            states = feed_states(
+                self.archive,
+                self.polls,
+                finished=reason == "finished",
+                bounds=self.config.poll_bounds,
+                now=datetime.now(UTC),
+                disable_after=self.config.disable_after,
+            )
+            self.archive.update_feeds(states)
+        except StorageError as exc:
+            self.crawler.stats.set_value(ARCHIVE_ERROR, str(exc))
+            logger.info("no poll state written: %s", exc)
+        else:
+            logger.info("poll state of %d feeds written (%s run)", len(states), reason)
         self.archive.close()
-        logger.info("poll state of %d feeds written (%s run)", len(states), reason)
 
 
 def answer_headers(response: Response) -> dict[str, str | None]:

@@ -26,9 +26,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.ingest.config import Config
-from crawler.ingest.items import FeedPolled
+from crawler.ingest.items import ARCHIVE_ERROR, FeedPolled
 from crawler.policy.runs import run_counts
-from storage import Archive
+from storage import Archive, StorageError
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
@@ -119,7 +119,8 @@ class Progress:
         self.feeds_due = len(getattr(spider, "feeds", ()))
         self.known = len(getattr(spider, "revisits", ())) + len(getattr(spider, "urls", ()))
         if self.run_id:
-            self.archive = Archive(self.db_path)
+            lock_timeout = self.crawler.settings.getfloat("NEWSDESK_LOCK_TIMEOUT")
+            self.archive = Archive(self.db_path, lock_timeout=lock_timeout)
         if self.live:
             self.start_live()
         self.looping = create_looping_call(self.tick)
@@ -207,8 +208,15 @@ class Progress:
             self.write_row()
 
     def write_row(self) -> None:
+        """The run's counters so far into its `crawl_runs` row; skipped, not fatal, when the
+        archive cannot be written (the pipeline's next write fails the run, in one line)."""
         assert self.archive is not None
-        self.archive.update_run(self.run_id, run_counts(self.stats.get_stats()))
+        if self.stats.get_value(ARCHIVE_ERROR):
+            return
+        try:
+            self.archive.update_run(self.run_id, run_counts(self.stats.get_stats()))
+        except StorageError as exc:
+            logger.debug("run row not updated: %s", exc)
 
     # -- the live line ------------------------------------------------------------------------
     def start_live(self) -> None:

@@ -29,6 +29,9 @@ NEWSDESK_EXTRACT_INLINE = (
 # may hold an article (no scripts, styles, SVG, comments), and refused if still over: "too large".
 NEWSDESK_EXTRACT_MAXSIZE = EXTRACT_BOUNDS.max_size  # bytes of HTML: 4 MB
 NEWSDESK_EXTRACT_MAX_ELEMENTS = EXTRACT_BOUNDS.max_elements  # elements: 15,000
+# Seconds a write waits for another process's write lock on the archive (SQLite retries all
+# along) before the command fails in one line; the next run fetches what was not stored.
+NEWSDESK_LOCK_TIMEOUT = 30
 
 # Incremental crawling (crawler/components/incremental.py): feeds are polled when due, between
 # these bounds

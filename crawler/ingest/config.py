@@ -180,6 +180,7 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "NEWSDESK_RUN_ID": whole(0),
     "NEWSDESK_REDIS_LEASE": number(0, above=True),
     "NEWSDESK_REDIS_PATIENCE": number(0),
+    "NEWSDESK_LOCK_TIMEOUT": number(0),
     # Scrapy's, as newsdesk uses them (crawler/components/settings.py and the direct fetch)
     "USER_AGENT": text,
     "ROBOTSTXT_OBEY": boolean,
@@ -249,6 +250,7 @@ class Config:
     run_id: int  # the crawl_runs row `crawl` keeps for this run (set by crawl); 0: none
     redis_lease: float  # a worker's jobs stay its own this long without a sign of life
     redis_patience: float  # how long a worker or the ingester waits for a Redis gone away
+    lock_timeout: float  # how long a write waits for another process's lock on the archive
     user_agent: str
     obey_robots: bool
     delay: float
@@ -298,6 +300,7 @@ class Config:
             run_id=get("NEWSDESK_RUN_ID"),
             redis_lease=get("NEWSDESK_REDIS_LEASE"),
             redis_patience=get("NEWSDESK_REDIS_PATIENCE"),
+            lock_timeout=get("NEWSDESK_LOCK_TIMEOUT"),
             user_agent=get("USER_AGENT"),
             obey_robots=get("ROBOTSTXT_OBEY"),
             delay=get("DOWNLOAD_DELAY"),

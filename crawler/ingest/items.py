@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 FEED_META = "newsdesk_feed"  # request.meta: the feed URL as the user named it
 UNCHANGED_META = "newsdesk_unchanged"  # response.meta: the feed holds nothing new (304, same body)
 ENTRY_META = "newsdesk_entry"  # request.meta: for an entry of a feed read now (not a revisit)
+# Stat: why the archive could not be written. The run failed, and wrote nothing after that.
+ARCHIVE_ERROR = "newsdesk/archive_error"
 
 
 @dataclass

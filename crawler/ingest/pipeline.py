@@ -4,18 +4,26 @@ Pages are extracted in worker processes (crawler/ingest/workers.py) while the re
 downloading; their rows are written in batches, one transaction per `BATCH_ROWS` articles or
 `BATCH_SECONDS`, whichever comes first, and at the end of the crawl. A killed crawl loses at most
 the open batch, whose pages the next crawl fetches again.
+
+A write that fails (the archive is locked past its `lock_timeout`, full, read-only or damaged)
+stops the run: nothing more is written, the `ARCHIVE_ERROR` stat says why, and the feeds of the
+run keep their old poll state (crawler/components/incremental.py), so that the next run fetches
+again whatever was not stored. The error never escapes from the flush timer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from crawler.extraction.extract import ExtractionFailed
 from crawler.ingest.bounds import Bounds
 from crawler.ingest.config import Config
 from crawler.ingest.items import (
+    ARCHIVE_ERROR,
     ArticlePage,
     EntrySeen,
     Failure,
@@ -25,7 +33,8 @@ from crawler.ingest.items import (
 )
 from crawler.ingest.records import entry_aliases
 from crawler.ingest.workers import ExtractionPool
-from storage import Archive
+from storage import Archive, StorageError
+from storage.archive import LOCK_TIMEOUT
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -36,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 100  # articles written in one transaction
 BATCH_SECONDS = 1.0  # the longest an extracted article waits to be written
+ARCHIVE_ERROR_REASON = "archive_error"  # the reason a crawl is closed with
 
 
 class Stats(Protocol):
@@ -49,19 +59,33 @@ class Stats(Protocol):
 class ArchivePipeline:
     """Scrapy's item pipeline; `fetch`'s direct path (crawler/app/direct.py) drives it too."""
 
-    def __init__(self, db_path: str, stats: Stats, pool: ExtractionPool) -> None:
+    def __init__(
+        self,
+        db_path: str,
+        stats: Stats,
+        pool: ExtractionPool,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        check: bool = False,
+    ) -> None:
         self.db_path, self.stats, self.pool = db_path, stats, pool
+        self.lock_timeout, self.check = lock_timeout, check
         self.archive: Archive | None = None
         self.batch: list[ArticleRow] = []
         self.flush_timer: asyncio.TimerHandle | None = None
+        self.error: StorageError | None = None  # the write that failed; nothing after it
+        self.stop: Callable[[], None] | None = None  # ends the run (a crawl: closes the spider)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        return cls.from_settings(crawler.settings, crawler.stats)
+        pipeline = cls.from_settings(crawler.settings, crawler.stats)
+        pipeline.stop = closer(crawler)
+        return pipeline
 
     @classmethod
-    def from_settings(cls, settings: Any, stats: Stats) -> Self:
+    def from_settings(cls, settings: Any, stats: Stats, *, check: bool = False) -> Self:
+        """`check`: read the whole archive file for damage before writing to it."""
         config = Config.from_settings(settings)
         pool = ExtractionPool(
             config.workers,
@@ -70,13 +94,14 @@ class ArchivePipeline:
             keep_pages=config.keep_pages,
             bounds=Bounds(config.extract_max_size, config.extract_max_elements),
         )
-        return cls(config.db_path, stats, pool)
+        return cls(config.db_path, stats, pool, lock_timeout=config.lock_timeout, check=check)
 
     def open_spider(self) -> None:
-        self.archive = Archive(self.db_path)
+        self.archive = Archive(self.db_path, lock_timeout=self.lock_timeout, check=self.check)
 
     def close_spider(self) -> None:
-        self.flush()
+        with contextlib.suppress(StorageError):  # `fail` has recorded it
+            self.flush()
         self.pool.close()
         if self.pool.workers:
             self.set_stat("extraction_workers", self.pool.workers)
@@ -85,10 +110,28 @@ class ArchivePipeline:
         if self.archive is not None:
             self.archive.close()
 
+    def fail(self, error: StorageError) -> None:
+        """The archive cannot be written: end the run, and write nothing more."""
+        if self.error is not None:
+            return
+        self.error = error
+        self.stats.set_value(ARCHIVE_ERROR, str(error))
+        logger.info("stopping: %s", error)  # the command reports it, in one line
+        if self.stop is not None:
+            self.stop()
+
     async def process_item(self, item: Any) -> Any:
-        if isinstance(item, ArticlePage):
-            return await self.store_article(item)
-        return self.record(item)
+        if self.error is not None:  # the run has failed: nothing more is written
+            if isinstance(item, ArticlePage):
+                self.inc("articles_not_stored")
+            return item
+        try:
+            if isinstance(item, ArticlePage):
+                return await self.store_article(item)
+            return self.record(item)
+        except StorageError as exc:  # a batch that failed counted its rows as not stored
+            self.fail(exc)
+            return item
 
     def record(self, item: Any) -> Any:
         """Store what a crawl learned other than a page to extract: a failure, an entry already
@@ -132,11 +175,16 @@ class ArchivePipeline:
     async def store_article(self, page: ArticlePage) -> Any:
         assert self.archive is not None
         row = await extract_row(self.pool, page)
+        if self.error is not None:  # the archive failed while this page was extracted
+            self.inc("articles_not_stored")
+            return page
         if isinstance(row, Failure):
             return self.store_failure(row)
-        self.add_row(row)
+        self.add_row(row)  # raises StorageError when a full batch cannot be written
         if self.batch and self.flush_timer is None:
-            self.flush_timer = asyncio.get_running_loop().call_later(BATCH_SECONDS, self.flush)
+            self.flush_timer = asyncio.get_running_loop().call_later(
+                BATCH_SECONDS, self.flush_on_time
+            )
         return StoredArticle(url=row["url"], canonical_url=row["canonical_url"], row=row)
 
     def add_row(self, row: ArticleRow) -> None:
@@ -146,16 +194,32 @@ class ArchivePipeline:
             self.flush()
 
     def flush(self) -> None:
-        """Write the open batch of articles in one transaction."""
+        """Write the open batch of articles in one transaction. When that fails, the run has
+        failed (`fail`) and `StorageError` is raised; once it has, nothing more is written."""
         if self.flush_timer is not None:
             self.flush_timer.cancel()
             self.flush_timer = None
         if not self.batch or self.archive is None:
             return
         rows, self.batch = self.batch, []
-        for outcome in self.archive.upsert_articles(rows):
+        try:
+            if self.error is not None:
+                raise self.error
+            outcomes = self.archive.upsert_articles(rows)
+        except StorageError as exc:
+            for _ in rows:
+                self.inc("articles_not_stored")
+            self.fail(exc)
+            raise
+        for outcome in outcomes:
             self.inc("articles_stored")
             self.inc(f"articles_{outcome}")  # new, updated or unchanged
+
+    def flush_on_time(self) -> None:
+        """The flush timer's call: a failed write has failed the run (`fail`), and its error
+        must not reach asyncio's "Exception in callback" log."""
+        with contextlib.suppress(StorageError):
+            self.flush()
 
     def store_failure(self, failure: Failure) -> Failure:
         assert self.archive is not None
@@ -184,3 +248,26 @@ async def extract_row(pool: ExtractionPool, page: ArticlePage) -> ArticleRow | F
     except ExtractionFailed as exc:
         logger.warning("%s: %s", page.url, exc)
         return Failure(page.url, str(exc), status=200, feed_url=feed_url_of(page.entry))
+
+
+def closer(crawler: Crawler) -> Callable[[], None]:
+    """A function that closes the crawler's spider (reason `ARCHIVE_ERROR_REASON`) from the
+    reactor's event loop, as Scrapy's CloseSpider extension does; a spider that is closing or
+    closed already is left alone."""
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def close() -> None:
+        engine = crawler.engine
+        with contextlib.suppress(RuntimeError):  # not open, or closed meanwhile
+            if engine is not None and engine.spider is not None:
+                await engine.close_spider_async(reason=ARCHIVE_ERROR_REASON)
+
+    def stop() -> None:
+        try:
+            task = asyncio.get_running_loop().create_task(close())
+        except RuntimeError:  # no loop running: the crawl is over
+            return
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    return stop

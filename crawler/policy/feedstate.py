@@ -34,6 +34,7 @@ class FeedPoll:
     failed: bool = False
     retry_after: int | None = None
     new_entries: int = 0
+    incomplete: bool = False  # an item of this feed was lost in the pipeline: read it again
 
 
 def conditional_headers(feed: dict[str, Any]) -> dict[str, str]:
@@ -103,12 +104,13 @@ def feed_states(
     """Each polled feed's new state (columns of `storage.archive.FEED_STATE`): validators and
     schedule after a run that `finished`, only the failure backoff after one that did not, so
     that the next run reads those feeds again and fetches whatever was missed. A source's own
-    poll bounds beat `bounds`; one that failed `disable_after` polls in a row is switched off."""
+    poll bounds beat `bounds`; one that failed `disable_after` polls in a row is switched off.
+    A feed one of whose items was lost (`incomplete`) keeps its old state, to be read again."""
     states: dict[str, dict[str, Any]] = {}
     default_bounds = bounds
     for url, poll in polls.items():
         row = archive.feed(url)
-        if row is None:
+        if row is None or poll.incomplete:
             continue
         bounds = source_bounds(row, default_bounds)
         if poll.failed:

@@ -19,6 +19,7 @@ CRAWL_EXIT = {
     "no feed read": 3,  # the run finished, but not one feed could be read
     "stopped": 5,  # --max-runtime came first; the next run fetches the rest
     "aborted": 130,  # stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+    "failed": 1,  # the archive could not be written (locked, full, read-only, damaged)
 }
 # Stats (`newsdesk/<name>`) copied into `crawl_runs`.
 RUN_STATS = (
@@ -47,6 +48,7 @@ class RunResult:
     status: str = "finished"  # a key of CRAWL_EXIT, for crawls
     counts: dict[str, int] = field(default_factory=dict)  # the crawl's `crawl_runs` counters
     next_poll: str | None = None  # when a crawl that found nothing due has work next
+    error: str | None = None  # why the archive could not be written (status "failed")
 
     @property
     def exit_code(self) -> int:
@@ -68,3 +70,9 @@ def check_urls(urls: list[str]) -> None:
             )
         if not is_http_url(url.strip()):
             raise UsageError(f"not an http(s) URL: {url}")
+
+
+def not_stored(error: str, stats: dict[str, Any]) -> str:
+    """The line for a `fetch` the archive stopped: why, and what was stored before that."""
+    stored = stats.get("newsdesk/articles_stored", 0)
+    return f"{error}; {stored} page(s) stored before that, the others not"

@@ -99,7 +99,14 @@ def crawl(
     except ArchiveBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
-    click.echo(f"newsdesk crawl: {summary(result)} -> {settings.get('NEWSDESK_DB')}", err=True)
+    if result.status == "failed":
+        click.echo(
+            f"Error: {result.error}; the crawl stopped: {summary(result)}; "
+            "the next crawl fetches what was not stored",
+            err=True,
+        )
+    else:
+        click.echo(f"newsdesk crawl: {summary(result)} -> {settings.get('NEWSDESK_DB')}", err=True)
     sys.exit(result.exit_code)
 
 
