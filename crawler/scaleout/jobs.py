@@ -31,16 +31,43 @@ logger = logging.getLogger(__name__)
 
 URL_SCHEMES = ("redis", "rediss", "unix")
 
-# Take the oldest job (the list's right end) and note it as this worker's claim; the worker is
-# alive (a claim without its alive key would be taken back).
+# Take the oldest job (the list's right end) whose host has room (fewer leases than the limit
+# and its next start come, crawler/scaleout/politeness.py), as this worker's claim; jobs for
+# hosts without room go to the back, up to ARGV[5] of them, so that one busy site does not hold
+# the whole cluster behind it. The worker is alive (a claim without its alive key would be taken
+# back). Returns the job, false for an empty queue, 'busy' when every job looked at waits for
+# its host. (Host keys are built here from the job's URL: one Redis, not Redis Cluster.)
 POP = """
 redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[1])
-local data = redis.call('RPOP', KEYS[1])
-if not data then return false end
-local job = string.match(data, '"newsdesk_job":"([^"]+)"') or redis.sha1hex(data)
-redis.call('HSET', KEYS[2], job, data)
-return data
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[3])
+for i = 1, tonumber(ARGV[5]) do
+  local data = redis.call('RPOP', KEYS[1])
+  if not data then
+    if i == 1 then return false end
+    return 'busy'
+  end
+  local host = string.match(data, '^{"url":"https?://([^/:?#"]+)')
+  local busy = false
+  if host and limit > 0 then
+    host = string.lower(host)
+    local leases = ARGV[4] .. ':host:' .. host
+    redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
+    local start = tonumber(redis.call('GET', ARGV[4] .. ':host-next:' .. host) or '0')
+    busy = redis.call('ZCARD', leases) >= limit or start > now
+  end
+  if not busy then
+    local job = string.match(data, '"newsdesk_job":"([^"]+)"') or redis.sha1hex(data)
+    redis.call('HSET', KEYS[2], job, data)
+    return data
+  end
+  redis.call('LPUSH', KEYS[1], data)
+end
+return 'busy'
 """
+LOOK_AHEAD = 16  # jobs a worker looks at for one whose host has room
+BUSY = b"busy"  # `Jobs.pop`: the jobs looked at all wait for their hosts
 # Queue a job unless its fingerprint is in the seen set (no fingerprint: always).
 PUSH = """
 if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
@@ -147,11 +174,19 @@ class Jobs:
         queued = pipe.execute()
         return [job_id for job_id, done in zip(ids, queued, strict=True) if done]
 
-    def pop(self, worker: str, lease: float) -> bytes | None:
-        """Take the oldest job as `worker`'s claim, and say `worker` is alive for `lease` more
-        seconds; None when the queue is empty."""
+    def pop(self, worker: str, lease: float, host_limit: int = 0) -> bytes | None:
+        """Take the oldest job whose host has room (fewer than `host_limit` requests out; 0:
+        any job) as `worker`'s claim, and say `worker` is alive for `lease` more seconds. None
+        when the queue is empty, `BUSY` when the jobs at its head all wait for their hosts."""
         keys = [self.keys.queue, self.keys.claims(worker), self.keys.alive(worker)]
-        data = self._pop(keys=keys, args=[int(lease * 1000), int(time.time())])
+        args: list[int | str] = [
+            int(lease * 1000),
+            int(time.time()),
+            host_limit,
+            self.keys.prefix,
+            LOOK_AHEAD,
+        ]
+        data = self._pop(keys=keys, args=args)
         return data if data else None
 
     def complete(self, worker: str, job: str, outcome: str) -> None:

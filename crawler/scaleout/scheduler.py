@@ -31,7 +31,7 @@ from twisted.internet import task
 
 from crawler.ingest.config import Config
 from crawler.scaleout import messages, serializer
-from crawler.scaleout.jobs import Jobs, NewJob, client, fingerprint
+from crawler.scaleout.jobs import BUSY, Jobs, NewJob, client, fingerprint
 from crawler.scaleout.keys import JOB_META, Keys
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ class JobQueue(Base):  # type: ignore[misc]
         self.jobs = Jobs(server, Keys())
         self.worker: str = spider.worker  # type: ignore[attr-defined]
         self.lease = Config.from_settings(spider.settings).redis_lease
+        self.host_limit = spider.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        self.busy = False  # the last take() found only jobs waiting for their hosts
 
     def __len__(self) -> int:
         return self.jobs.queued()
@@ -73,8 +75,9 @@ class JobQueue(Base):  # type: ignore[misc]
         return self.take()
 
     def take(self) -> Request | None:
-        data = self.jobs.pop(self.worker, self.lease)
-        if data is None:
+        data = self.jobs.pop(self.worker, self.lease, self.host_limit)
+        self.busy = data == BUSY
+        if data is None or self.busy:
             return None
         request: Request = self._decode_request(data)
         request.meta[FRESH_META] = True

@@ -133,6 +133,7 @@ class ClusterSpider(FeedSpider):
                     idle_since = time.monotonic()
                     yield request
                     continue
+                busy = scheduler.queue.busy  # jobs wait for their hosts: not idle
             if busy or engine.downloader.active or not engine.scraper.slot.is_idle():  # type: ignore[union-attr]
                 idle_since = time.monotonic()
             elif self.orphans(scheduler):
