@@ -210,8 +210,19 @@ class Jobs:
             found = int(self._requeue(keys=self._claim_keys(worker), args=["1"]))
             if found:
                 logger.warning("worker %s is gone: %d job(s) it took queued again", worker, found)
+                self.free_hosts(worker)
             requeued += found
         return requeued
+
+    def free_hosts(self, worker: str) -> None:
+        """Drop a dead worker's host leases (crawler/scaleout/politeness.py) rather than wait
+        for them to expire."""
+        mine = f"{worker}:"
+        for key in self.server.scan_iter(match=self.keys.host("*"), count=100):
+            held = [text(lease) for lease in self.server.zrange(key, 0, -1)]  # type: ignore[arg-type]
+            leases = [lease for lease in held if lease.startswith(mine)]
+            if leases:
+                self.server.zrem(key, *leases)
 
     def beat(self, worker: str, ttl: float) -> None:
         """Say `worker` is alive for `ttl` more seconds."""
