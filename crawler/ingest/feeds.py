@@ -181,13 +181,16 @@ def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
         "https://jsonfeed.org/version/1"
     ):
         raise FeedError("not a JSON Feed: no jsonfeed.org version")
-    declared = str(data.get("feed_url") or "")
+    declared = _text(data.get("feed_url")) or ""
     base = declared if is_http_url(declared) else url
+    items = data.get("items") or []
+    if not isinstance(items, list):
+        raise FeedError("not a JSON Feed: its items are not a list")
     entries = []
-    for item in data.get("items") or []:
+    for item in items:
         if not isinstance(item, dict):
             continue
-        link = _absolute(item.get("url") or item.get("external_url"), base)
+        link = _absolute(_text(item.get("url")) or _text(item.get("external_url")), base)
         if link is None:
             continue
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
@@ -196,17 +199,31 @@ def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
                 link=link,
                 feed_url=url,
                 guid=str(item["id"]) if item.get("id") is not None else None,
-                title=item.get("title") or None,
-                authors=[a["name"] for a in authors if isinstance(a, dict) and a.get("name")],
+                title=_text(item.get("title")),
+                authors=[
+                    name
+                    for a in _list(authors)
+                    if isinstance(a, dict) and (name := _text(a.get("name")))
+                ],
                 published=iso_as_given(item.get("date_published")),
                 modified=iso_as_given(item.get("date_modified")),
-                summary=item.get("summary") or None,
-                tags=[str(t) for t in item.get("tags") or []],
+                summary=_text(item.get("summary")),
+                tags=[str(t) for t in _list(item.get("tags"))],
             )
         )
     return ParsedFeed(
-        title=data.get("title") or None,
-        site_url=_absolute(data.get("home_page_url"), url),
+        title=_text(data.get("title")),
+        site_url=_absolute(_text(data.get("home_page_url")), url),
         entries=entries,
         kind="jsonfeed",
     )
+
+
+def _list(value: Any) -> list[Any]:
+    """A JSON Feed list field; empty when it is missing or not a list."""
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    """A JSON Feed string field; None when it is missing, empty or not a string."""
+    return value if isinstance(value, str) and value else None

@@ -71,14 +71,20 @@ def build_row(
     """The archive row of one page (with the page itself, compressed, when `keep_page`) and the
     id of the process that built it; raises `ExtractionFailed` with a reason when the page
     holds no article, or is too large to extract within `bounds`."""
-    body = within(page.body, bounds)
-    html = body.decode(page.encoding or "utf-8", errors="replace")
-    del body  # the reduced copy, when there is one
+    html = decoded(within(page.body, bounds), page.encoding)
     extracted = extract_article(html, url=page.url, min_chars=min_chars)
     row = article_row(page, extracted, fetched_at=now())
     if keep_page:
         row["page"] = kept(page.url, page.body, page.encoding or "utf-8")
     return row, os.getpid()
+
+
+def decoded(body: bytes, encoding: str | None) -> str:
+    """A page's text in its encoding, UTF-8 when it names none Python knows."""
+    try:
+        return body.decode(encoding or "utf-8", errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
 
 
 def exit_with_parent() -> None:
