@@ -58,6 +58,14 @@ def test_a_page_over_the_size_cap_has_one_reason_with_or_without_content_length(
     assert failures(db) == {"sized.html": expected, "unsized.html": expected}
     warnings = [line for line in proc.stderr.splitlines() if "WARNING" in line]
     assert len(warnings) == 2 and all(line.endswith(expected) for line in warnings), warnings
+    # `fetch` of the same pages, without Scrapy (crawler/app/direct.py), words it alike
+    fetched = tmp_path / "fetched.db"
+    urls = [f"{site.url}/news/sized.html", f"{site.url}/news/unsized.html"]
+    proc = run_newsdesk(
+        "fetch", *urls, "--db", str(fetched), *FAST, "-s", f"DOWNLOAD_MAXSIZE={MAX_SIZE}"
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert failures(fetched) == {"sized.html": expected, "unsized.html": expected}
 
 
 MALFORMED = ("lone-surrogate.xml", "out-of-range.xml", "doctype-backslash.xml")
