@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: this tree's crawler package
@@ -61,8 +62,19 @@ LABELS = {
     "newsdesk": "newsdesk",
     "trafilatura": "plain trafilatura (`bare_extraction`, comments off)",
 }
-# Degrees, job titles and the like after a name in a byline: "Dylan Bailey, MS, RD".
-CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?|I{2,3}|[A-Z]\.[A-Z]\.)$")
+# Degrees and credentials after a name in a byline: "Dylan Bailey, MS, RD", "E-RYT 200".
+CREDENTIAL = re.compile(r"^(?:[A-Z0-9®.\- ]{2,12}|Ph\.?D\.?|Jr\.?|Sr\.?|[A-Z]\.[A-Z]\.?)$")
+BYLINE_SEPARATORS = re.compile(r"(?:\s*(?:[,;&|/]|\band\b|\bwith\b|\s-\s)\s*)+")
+PARTICLES = {"de", "da", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "bin"}
+HONORIFIC = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?\s+)+", re.I)
+# Words that make a truth byline a team, a desk, a role or an organisation, not a person.
+NOT_PERSON = re.compile(
+    r"\b(team|staff|editors?|editorial|desk|newsdesk|newsroom|contributors?|clinician|"
+    r"anonymous|admin|expert|director|manager|officer|specialist|dietitian|writer|"
+    r"inc|llc|ltd|company|group|media|news|services?|solutions|university|institute|"
+    r"center|centre|department|agency)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -236,20 +248,43 @@ def normal(text: str) -> str:
     return " ".join(TOKEN.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
-def true_names(author: str | None) -> list[str]:
-    """The people a truth byline names: "A, B, and C", "A & B", without degrees after a name."""
+def true_people(author: str | None, url: str) -> list[str]:
+    """The people a truth byline names, normalised: "A, B, and C" gives three; degrees and roles
+    after a name ("Dylan Bailey, MS, RD", "Mike Marshall, Shipping Expert") and honorifics go.
+    Not people: a team, staff or desk ("The Investopedia Team"), a one-word name that is the
+    site's own ("Swoogo" on swoogo.events), a handle ("q_admin", "MixmasterFred"), an e-mail."""
     if not author or not author.strip():
         return []
-    parts = re.split(r"\s*[,;&/]\s*|\s+and\s+", author.strip())
-    return [normal(part) for part in parts if part.strip() and not CREDENTIAL.match(part.strip())]
+    labels = {label for label in (urlsplit(url).hostname or "").lower().split(".") if label}
+    people = []
+    for part in BYLINE_SEPARATORS.split(author.strip()):
+        words = HONORIFIC.sub("", part).split()
+        while len(words) > 1 and CREDENTIAL.match(words[-1]) and not words[0].isupper():
+            words.pop()  # "Jeffrey A. Slotnick CPP"
+        name = " ".join(words)
+        if not words or CREDENTIAL.match(name) or NOT_PERSON.search(name):
+            continue
+        if "@" in name or re.search(r"\d", name):
+            continue
+        if any(word.islower() and word not in PARTICLES for word in words[1:-1]) or (
+            words[0].islower() != words[-1].islower()
+        ):
+            continue  # a role or a description: "CEO of CaseBasix", "edited by Walter"
+        if len(words) == 1 and (
+            name.lower() in labels or name.islower() or re.search(r"[a-z][A-Z]|_", name)
+        ):
+            continue  # the site's own name, or a handle: "Swoogo", "aawoods", "MixmasterFred"
+        people.append(normal(name))
+    return people
 
 
-def author_right(truth: str | None, authors: list[str]) -> bool:
-    names = true_names(truth)
-    found = [normal(name) for name in authors]
-    if not names:
+def author_right(truth: str | None, authors: list[str], url: str) -> bool:
+    """Every person the truth names is found; nobody is stored where it names nobody."""
+    wanted = true_people(truth, url)
+    found = [normal(HONORIFIC.sub("", name)) for name in authors]
+    if not wanted:
         return not found
-    return all(name in found for name in names)
+    return all(name in found for name in wanted)
 
 
 def title_right(truth: str | None, title: str | None) -> bool | None:
@@ -306,7 +341,7 @@ class Scores:
                 getattr(self, name if name == "without" else "with_").append(share)
                 cells[name] = round(share, 2)
         if case.dataset == "wcxb":
-            self.author.append(ok := author_right(case.author, run.authors))
+            self.author.append(ok := author_right(case.author, run.authors, case.url))
             cells["author"] = ok
             for name, right in (
                 ("title", title_right(case.title, run.title)),

@@ -13,22 +13,34 @@ BYLINE = re.compile(
     re.IGNORECASE,
 )
 # Clauses of a credit line that name people who did not write the story.
-NOT_AUTHORS = re.compile(r"^\W*(editing|edited|photos?|graphics?|video|translated)\s+by\b", re.I)
+NOT_AUTHORS = re.compile(
+    r"^\W*(editing|edited|photos?|graphics?|video|translated|illustrat\w+|"
+    r"(medically |fact[- ])?(reviewed|checked))\s+by\b",
+    re.I,
+)
 # Lower-case conjunctions only, so that an initial ("Maria E. Lopez") never splits a name.
-SEPARATORS = re.compile(r"\s*[,;|/&]\s*|\s+(?:and|And|AND|und|et|y|e|en)\s+")
+SEPARATORS = re.compile(r"(?:\s*[,;|/&]\s*|\s+(?:and|And|AND|und|et|y|e|en)\s+)+")
+# Degrees and credentials after a name: "Jeffrey A. Slotnick CPP".
+CREDENTIAL = re.compile(r"^(?:[A-Z]{2,6}|Ph\.?D\.?|M\.D\.|Jr\.?|Sr\.?)$")
 PARTICLES = {"de", "da", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der"}
 PARTICLES |= {"den", "ten", "ter", "bin", "ibn", "al", "el", "y", "st", "st.", "mc", "o'"}
 # Words that make a "name" a job, a desk or an organisation.
 NOT_A_PERSON = re.compile(
     r"\b(news|staff|team|desk|editors?|editorial|agency|agencies|media|press|wire|service|"
-    r"newsroom|correspondents?|reporters?|writers?|contributors?|columnist|journalist|"
+    r"newsroom|newsdesk|correspondents?|reporters?|writers?|contributors?|columnist|journalist|"
     r"bureau|online|digital|magazine|times|post|daily|weekly|herald|tribune|journal|gazette|"
     r"channel|network|radio|tv|group|inc|ltd|llc|company|associated|reuters|afp|business|"
     r"international|today|about|sobre|über|à propos|"
-    r"admin|administrator|webmaster|guest|anonymous|redaktion|rédaction|redacción|redazione)\b"
-    r"|https?:|www\.|\.com\b|[@:]|\d|^the\b",
+    r"admin|administrator|webmaster|guest|anonymous|redaktion|rédaction|redacción|redazione|"
+    r"by|written|posted|published|updated|share|follow|sponsored|profile|bio|view|more|read|"
+    r"author|authors|home|menu|login|subscribe|search|contact|"
+    r"director|manager|officer|head|chief|founder|ceo|president|senior|specialist|expert|"
+    r"consultant|marketing|category|policy)\b"
+    r"|https?:|www\.|\.com\b|[@:#]|\d|^the\b",
     re.IGNORECASE,
 )
+# A capital glued to a lower-case letter: "Jane DoeThe Gazette", but also "DeSiato", "McCarthy".
+GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 # Where a date starts in a byline that runs on into it.
 DATE_WORDS = re.compile(
@@ -39,45 +51,80 @@ DATE_WORDS = re.compile(
 )
 
 
-def parse_byline(line: str) -> list[str]:
+def parse_byline(line: str, *, single: bool = False) -> list[str]:
     """The people a byline line names ("Reporting by: A; Editing by B" gives [A]); [] if none."""
     names: list[str] = []
     for clause in re.split(r"\s*;\s*", line.strip()):
         if NOT_AUTHORS.match(clause):
             continue
         match = BYLINE.match(clause)
-        if match:
-            names.extend(split_names(match["names"]))
+        if match and match["names"][:1].isupper():  # "By clicking..." is not a byline
+            names.extend(split_names(match["names"], single=single))
     return dedupe(names)
 
 
-def split_names(text: str) -> list[str]:
-    """People in "A, B and C" or "A, Reuters" (an agency or a role after a comma is dropped)."""
-    text = re.split(r"\s+[-\u2013\u2014|]\s+|\s*\(", text)[0]  # "A - Reuters", "A (AP)"
+def split_names(text: str, *, single: bool = False) -> list[str]:
+    """People in "A, B and C" or "A, Reuters": names come first, and the list ends at the first
+    part that is not a person (an agency, a job: "A, Head of Marketing"). One-word names
+    ("Kristin") only if `single`."""
+    text = re.split(r"\s+[-\u2013\u2014|\u2022]\s+|\s*\(", text)[0]  # "A - Reuters", "A (AP)"
     text = DATE_WORDS.split(text)[0]  # "A B Monday, November 18" from a byline with its date
-    return [name for name in SEPARATORS.split(text) if name and is_person(name)]
+    names = []
+    for part in SEPARATORS.split(text):
+        name = without_credentials(unglue(part.strip()))
+        if not is_person(name, single=single):
+            break
+        names.append(name)
+    return names
 
 
-def is_person(name: str) -> bool:
-    """Two to five words, each capitalised (or a particle), none of an organisation's."""
+def unglue(name: str) -> str:
+    """A name without the organisation glued to it: "Jane DoeThe Gazette" gives "Jane Doe"."""
+    for glue in GLUE.finditer(name):
+        head, tail = name[: glue.start()], name[glue.start() :]
+        if " " in head and " " in tail and NOT_A_PERSON.search(tail):
+            return head
+    return name
+
+
+def without_credentials(name: str) -> str:
+    """ "Jeffrey A. Slotnick CPP" gives "Jeffrey A. Slotnick" (a name not written in capitals)."""
+    words = name.split()
+    while len(words) > 2 and CREDENTIAL.match(words[-1]) and not words[0].isupper():
+        words.pop()
+    return " ".join(words)
+
+
+def is_person(name: str, *, single: bool = False) -> bool:
+    """Two to five words (one if `single`), each capitalised (or a particle), none of an
+    organisation's, a job's or a page's ("Written By", "Share")."""
     name = name.strip(" .:")
     words = name.split()
     if not 1 <= len(words) <= 5 or NOT_A_PERSON.search(name):
         return False
+    if not all(ch.isalpha() or ch in "-'.\u2019" for word in words for ch in word):
+        return False  # symbols (a bullet, a dash), digits, handles
     cased = any(ch.isupper() or ch.islower() for ch in name)
     if not cased:  # a script without case: Chinese, Korean, Arabic...
         return len(name) <= 30
-    if len(words) < 2:
+    if len(words) < 2 and not (single and len(name) >= 3 and name[1:].islower()):
         return False
     return all(word.lower() in PARTICLES or word[0].isupper() for word in words)
 
 
-def people(candidates: Iterable[str], *, not_names: Iterable[str | None] = ()) -> list[str]:
-    """Candidate author strings reduced to people, without the site's or publisher's name."""
+def people(
+    candidates: Iterable[str], *, not_names: Iterable[str | None] = (), single: bool = False
+) -> list[str]:
+    """Candidate author strings reduced to people, without the site's or publisher's name (nor
+    a one-word name that is part of the site's host: "Swoogo" on swoogo.events)."""
     banned = {key(name) for name in not_names if name}
+    banned |= {label for name in not_names if name and "." in name for label in name.split(".")}
     found: list[str] = []
     for candidate in candidates:
-        names = parse_byline(candidate) if BYLINE.match(candidate) else split_names(candidate)
+        if BYLINE.match(candidate):
+            names = parse_byline(candidate, single=single)
+        else:
+            names = split_names(candidate, single=single)
         found.extend(name for name in names if key(name) not in banned)
     return [
         name

@@ -6,7 +6,8 @@ import html
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from crawler.extraction.bylines import dedupe, parse_byline, people
+from crawler.extraction.authors import page_authors
+from crawler.extraction.bylines import dedupe
 from crawler.extraction.dates import page_dates
 from crawler.extraction.language import page_language
 from crawler.extraction.titles import headline
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from crawler.extraction.pagemeta import PageMeta
 
 # What a source is called in `metadata_source`.
-JSON_LD, META, HTML, BYLINE, URL = "json-ld", "meta", "html", "byline", "url"
+JSON_LD, META, HTML, URL = "json-ld", "meta", "html", "url"
 
 Found = dict[str, tuple[Any, str]]
 
@@ -51,28 +52,11 @@ def article_metadata(
         del found["canonical_url"]
     found["tags"] = page_tags(page)
     found["sitename"] = sitename if sitename[0] else (hostname(url), URL)
-    found["authors"] = page_authors(page, removed, not_names=[sitename[0], hostname(url)])
+    found["authors"] = page_authors(tree, page, removed, site_names=site_names)
     found.update(page_dates(tree, page, url=url))
     if language := page_language(page, text):
         found["language"] = language
     return {name: value for name, value in found.items() if value[0]}
-
-
-def page_authors(
-    page: PageMeta, removed: list[str], *, not_names: list[str | None]
-) -> tuple[list[str], str]:
-    """People who wrote the story: JSON-LD, meta tags, bylines in the page or its text."""
-    not_names = [*not_names, *page.ld_names("publisher")]
-    for source, candidates in (
-        (JSON_LD, page.ld_names("author", people=True)),
-        (META, page.meta.get("author", []) + page.meta.get("article:author", [])),
-        (META, [page.first("dc.creator", "byl", "parsely-author", "sailthru.author")]),
-        (BYLINE, [line for line in removed if parse_byline(line)] + page.bylines),
-    ):
-        names = people(filter(None, candidates), not_names=not_names)
-        if names:
-            return names, source
-    return [], BYLINE
 
 
 def page_tags(page: PageMeta) -> tuple[list[str], str]:

@@ -8,8 +8,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from lxml.etree import XPath
-
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -35,16 +33,6 @@ ARTICLE_TYPES = {
 }
 
 
-# Elements that hold a byline, as CMSs mark them up.
-BYLINE_ELEMENTS = XPath(
-    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline")'
-    ' or contains(@class, "author-name") or contains(@class, "authorName")]'
-    "[not(self::meta or self::link or self::script or self::body or self::html)]"
-)
-MAX_BYLINES = 5
-MAX_BYLINE_CHARS = 120
-
-
 @dataclass
 class PageMeta:
     """JSON-LD article fields (`ld`) and meta tags by lower-cased name or property (`meta`)."""
@@ -54,7 +42,8 @@ class PageMeta:
     html_lang: str | None = None
     canonical: str | None = None
     html_title: str | None = None
-    bylines: list[str] = field(default_factory=list)
+    ld_types: set[str] = field(default_factory=set)  # of every JSON-LD object, lower case
+    ld_ids: dict[str, dict[str, Any]] = field(default_factory=dict)  # objects by `@id`
 
     def first(self, *names: str) -> str | None:
         """The first non-empty meta tag among `names`."""
@@ -76,6 +65,24 @@ class PageMeta:
                     names.append(item["name"])
         return [html.unescape(name).strip() for name in names if name.strip()]
 
+    def ld_authors(self) -> list[str]:
+        """The names of the JSON-LD article's `author`s that are not organisations; an author
+        given only as an `@id` reference is looked up among the page's objects."""
+        names = []
+        for item in as_list(self.ld.get("author")):
+            if isinstance(item, dict) and "name" not in item:
+                item = self.ld_ids.get(str(item.get("@id")), item)
+            if isinstance(item, str):
+                names.append(item)
+            elif isinstance(item, dict):
+                kind = " ".join(str(k) for k in as_list(item.get("@type"))).lower()
+                name = item.get("name")
+                if isinstance(name, list):
+                    name = next((n for n in name if isinstance(n, str)), None)
+                if isinstance(name, str) and "organization" not in kind:
+                    names.append(name)
+        return [html.unescape(name).strip() for name in names if name.strip()]
+
     def ld_url(self, key: str) -> str | None:
         """A URL in a JSON-LD field holding a string, an object with `url`, or a list of them."""
         for item in as_list(self.ld.get(key)):
@@ -93,7 +100,12 @@ class PageMeta:
 
 def read_page_meta(tree: HtmlElement) -> PageMeta:
     """Read JSON-LD and meta tags from a parsed page (the tree is not changed)."""
-    page = PageMeta(ld=article_object(tree))
+    objects = ld_objects(tree)
+    page = PageMeta(ld=article_object(objects))
+    for obj in objects:
+        page.ld_types.update(str(kind).lower() for kind in as_list(obj.get("@type")))
+        if isinstance(obj.get("@id"), str):
+            page.ld_ids.setdefault(obj["@id"], obj)
     for tag in tree.iter("meta"):
         name = tag.get("property") or tag.get("name") or tag.get("itemprop")
         name = name or tag.get("http-equiv")
@@ -103,10 +115,6 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     root = tree.getroottree().getroot()
     page.html_lang = root.get("lang") or root.get("xml:lang")
     page.html_title = next((t.text_content().strip() for t in tree.iter("title")), None)
-    for element in BYLINE_ELEMENTS(tree)[:MAX_BYLINES]:
-        text = " ".join(" ".join(element.itertext()).split())
-        if 0 < len(text) <= MAX_BYLINE_CHARS:
-            page.bylines.append(text)
     for link in tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             page.canonical = link.get("href", "").strip()
@@ -114,8 +122,8 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     return page
 
 
-def article_object(tree: HtmlElement) -> dict[str, Any]:
-    """The page's JSON-LD article (the first of an article type, else the first object)."""
+def ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+    """Every object of the page's JSON-LD scripts (lists and `@graph` flattened)."""
     objects: list[dict[str, Any]] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
@@ -124,6 +132,11 @@ def article_object(tree: HtmlElement) -> dict[str, Any]:
             objects.extend(flatten(json.loads(script.text, strict=False)))
         except ValueError as exc:
             logger.debug("unreadable JSON-LD: %s", exc)
+    return objects
+
+
+def article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The page's JSON-LD article: the first object of an article type ({} if none)."""
     for obj in objects:
         kinds = {str(kind).lower() for kind in as_list(obj.get("@type"))}
         if kinds & ARTICLE_TYPES:

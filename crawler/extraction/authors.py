@@ -1,0 +1,156 @@
+"""Who wrote the story: the rules that can name the authors, most trusted first.
+
+Each rule has a name, stored in `metadata_source["authors"]`, so that a wrong author can be
+traced to the rule that found it:
+
+- `json-ld`: the JSON-LD article's `author` persons (an `@id` reference is looked up);
+- `meta`: `author`, `article:author`, `dc.creator`, `citation_author`... meta tags;
+- `rel=author`, `itemprop=author`: links and elements marked up as the author;
+- `class=author`: an element whose class or id says author or byline (an author box);
+- `by-line`: a short "By A and B" line on the page;
+- `text`: a byline trimmed from the edges of the article's text.
+
+Candidates are reduced to people (`bylines.people`): a site's, publisher's or agency's name,
+a job, a date and stray symbols are never stored. A later rule wins over an earlier one only
+when it names the same people and more (co-authors the JSON-LD leaves out).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lxml.etree import XPath
+
+from crawler.extraction.bylines import BYLINE, key, parse_byline, people
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lxml.html import HtmlElement
+
+    from crawler.extraction.pagemeta import PageMeta
+
+JSON_LD, META, REL, ITEMPROP, CLASS, BY_LINE, TEXT = (
+    *("json-ld", "meta", "rel=author", "itemprop=author"),
+    *("class=author", "by-line", "text"),
+)
+RE = {"re": "http://exslt.org/regular-expressions"}
+INLINE = "self::a or self::span or self::strong or self::em or self::small or self::b"
+BLOCK = "self::p or self::div or self::li or self::address or self::h3 or self::h4 or self::h5"
+ELEMENTS = {
+    REL: XPath('//*[contains(concat(" ", normalize-space(@rel), " "), " author ")]'),
+    ITEMPROP: XPath('//*[contains(@itemprop, "author")][not(self::meta or self::link)]'),
+    CLASS: XPath(
+        f"//*[{INLINE} or {BLOCK}]"
+        '[re:test(@class, "author|byline|\\bbyl\\b|writer|posted-?by|written-?by", "i")'
+        ' or re:test(@id, "author|byline", "i")]',
+        namespaces=RE,
+    ),
+    BY_LINE: XPath(
+        f"//*[{INLINE} or {BLOCK} or self::h6]"
+        '[re:test(normalize-space(text()), "^(by|written by|posted by|words by|story by|'
+        'von|par|por|door)(\\s|:|$)", "i")]',
+        namespaces=RE,
+    ),
+}
+# Parts of a page whose bylines belong to other stories or to readers.
+ELSEWHERE = XPath(
+    "ancestor::*[self::form or "
+    're:test(concat(@class, " ", @id), "comment|related|sidebar|widget|recommend|'
+    'more-stories|popular|trending|footer|respond|reply|modal", "i")]',
+    namespaces=RE,
+)
+# Menus and filters: "By Event Type", "By Industry" there are not bylines.
+MENU = XPath(
+    "ancestor-or-self::*[self::nav or self::label or self::button or self::select or "
+    're:test(concat(@class, " ", @id), "menu|filter|dropdown|facet|tab", "i")]',
+    namespaces=RE,
+)
+MAX_ELEMENTS = 12
+MAX_BYLINE_CHARS = 120
+META_NAMES = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+)
+
+
+def page_authors(
+    tree: HtmlElement, page: PageMeta, removed: list[str], *, site_names: list[str]
+) -> tuple[list[str], str]:
+    """(the people who wrote the story, the rule that found them)."""
+    not_names = [*site_names, *page.ld_names("publisher")]
+
+    def found(candidates: list[str], *, single: bool = False) -> list[str]:
+        return people(candidates, not_names=not_names, single=single)
+
+    declared: tuple[list[str], str] = ([], JSON_LD)
+    for rule, candidates in (
+        (JSON_LD, page.ld_authors()),
+        (META, [value for name in META_NAMES for value in meta_authors(page, name)]),
+    ):
+        if names := found(candidates, single=True):
+            declared = (names, rule)
+            break
+    best = declared
+    for later in (
+        page_bylines(tree, found),
+        (found([line for line in removed if parse_byline(line)], single=False), TEXT),
+    ):
+        if not best[0] or covers(later[0], best[0]):
+            best = later if later[0] else best
+    return best
+
+
+def meta_authors(page: PageMeta, name: str) -> list[str]:
+    """The values of one author meta tag; `citation_author`'s "Last, First" turned round."""
+    values = page.meta.get(name, [])
+    if name == "citation_author":
+        return [" ".join(reversed(v.split(",", 1))) if v.count(",") == 1 else v for v in values]
+    return values
+
+
+def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[list[str], str]:
+    """The people the page's first byline element names, with those of its neighbours
+    (co-authors in elements of their own), and the rule of the element."""
+    for rule, xpath in ELEMENTS.items():
+        names: list[str] = []
+        group: HtmlElement | None = None
+        for element in xpath(tree)[:MAX_ELEMENTS]:
+            if group is not None and group not in element.iterancestors():
+                continue
+            text = " ".join(" ".join(element.itertext()).split())
+            if not text or len(text) > MAX_BYLINE_CHARS or ELSEWHERE(element):
+                continue
+            if rule == BY_LINE and (not BYLINE.match(text) or MENU(element)):
+                continue
+            if got := found([text], single=rule in (REL, ITEMPROP)):
+                names.extend(got)
+                group = group if group is not None else neighbourhood(element)
+        if names:
+            return dedupe_keys(names), rule
+    return [], CLASS
+
+
+def neighbourhood(element: HtmlElement) -> HtmlElement | None:
+    """The element two levels up: co-authors' bylines sit in it, other stories' do not."""
+    parent = element.getparent()
+    return parent.getparent() if parent is not None else None
+
+
+def covers(visible: list[str], declared: list[str]) -> bool:
+    """The visible byline names every declared author, and more."""
+    keys = {key(name) for name in visible}
+    return len(visible) > len(declared) and all(key(name) in keys for name in declared)
+
+
+def dedupe_keys(names: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(key(name), name)
+    return list(seen.values())
