@@ -112,8 +112,11 @@ def test_show_by_id_url_and_alias(db, site_url):
     by_id = ask("show", str(hit["id"]), "--db", db).stdout
     assert by_id.startswith("Storm tears north pontoon from Kessel harbour\n")
     assert "By          Mara Lindqvist  [json-ld]" in by_id
-    assert f"Feed        {site_url}/rss.xml" in by_id
-    assert "Known as    guid urn:ledger:4411 via" in by_id
+    # Two feeds carry this story; the one polled first owns it, the other's guid is an alias.
+    feeds = {f"{site_url}/rss.xml": "ledger-4411", f"{site_url}/atom.xml": "urn:ledger:4411"}
+    [owner] = [feed for feed in feeds if f"Feed        {feed}\n" in by_id]
+    [other] = set(feeds) - {owner}
+    assert f"Known as    guid {feeds[other]} via {other}" in by_id
     assert "Repairs are expected to take at least two months" in by_id
     by_url = json.loads(
         ask("show", f"{site_url}/news/harbour-pontoon.html", "--db", db, "--json").stdout
