@@ -14,7 +14,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from crawler.extraction import MIN_CHARS, boilerplate, declared, splitbody
+from crawler.extraction import MIN_CHARS, boilerplate, declared, listing, splitbody
 from crawler.extraction.metadata import article_metadata, declared_titles
 from crawler.extraction.pagemeta import read_page_meta
 from crawler.extraction.sanitise import sanitise_html
@@ -77,14 +77,10 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
         raise ExtractionFailed("not an HTML page")
     page = read_page_meta(tree)
     page_text = splitbody.page_paragraphs(tree)
-    body = main_text(tree, url, fast=True, precise=True)
-    size = chars(body)
-    if size < max(SECOND_OPINION_CHARS, SECOND_OPINION_SHARE * splitbody.long_text(page_text)):
-        second = main_text(tree, url, fast=False, precise=False)
-        if chars(second) > size:
-            body = second
+    body = story_body(tree, url, page_text)
     if body is None:
         raise ExtractionFailed("no article text (0 characters)")
+    body_chars = chars(body)
     splitbody.rejoin(tree, body, " ".join(body.itertext()), page_text)
     titles = [title for _, title in declared_titles(page)] + visible_h1s(tree)
     removed = boilerplate.trim(body, titles=titles)
@@ -93,6 +89,8 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
         text = paragraphs(xmltotxt(body, False))
     if len(text) < min_chars:
         raise ExtractionFailed(f"no article text ({len(text)} characters)")
+    if reason := listing.not_an_article(tree, page, body_chars=body_chars, url=url):
+        raise ExtractionFailed(reason)
     found = article_metadata(tree, page, url=url, text=text, removed=removed)
     return Extracted(
         text=text,
@@ -100,6 +98,17 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
         metadata_source={name: source for name, (_, source) in found.items()},
         **{name: value for name, (value, _) in found.items()},
     )
+
+
+def story_body(tree: HtmlElement, url: str, page_text: splitbody.Paragraphs) -> _Element | None:
+    """The precise body, or the balanced one when precision found too little."""
+    body = main_text(tree, url, fast=True, precise=True)
+    size = chars(body)
+    if size < max(SECOND_OPINION_CHARS, SECOND_OPINION_SHARE * splitbody.long_text(page_text)):
+        second = main_text(tree, url, fast=False, precise=False)
+        if chars(second) > size:
+            body = second
+    return body
 
 
 def main_text(tree: HtmlElement, url: str, *, fast: bool, precise: bool) -> _Element | None:

@@ -1,0 +1,116 @@
+"""Only stories: tell a section front, a category grid or a link list from an article.
+
+Each rule describes a kind of page and refuses it with a reason a person understands:
+
+- a page that declares itself a collection (JSON-LD `CollectionPage`, `ItemList`,
+  `SearchResultsPage`, `ProfilePage`, or `og:type` `product.group`) and declares no article;
+- a page that is neither declared nor addressed as an article (no JSON-LD article, no
+  `og:type` article, no story slug, date or id in its URL, or a navigation URL such as
+  `/category/...`, as courlan tells them) is a listing when most of its text is link text
+  ("not an article: a list of 240 links"), a section page when the text extracted from it is
+  under 30% of the page's visible text, a grid when 20 or more cards built alike link
+  elsewhere, and a product listing when it shows 20 or more prices.
+
+A story is prose: paragraphs with a few links in them, most of the page's own text, at a URL
+that names it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from courlan.filters import is_navigation_page
+from lxml.etree import XPath
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from crawler.extraction.pagemeta import PageMeta
+
+# On a page not declared or addressed as an article:
+LINK_SHARE = 0.6  # link text above this share of the page's visible text: a list of links
+OWN_TEXT_SHARE = 0.3  # less of the page's visible text than this is extracted: a section page
+MIN_CARDS = 20  # sibling blocks built alike, each with a link: a grid of cards
+MIN_PRICES = 20
+COLLECTIONS = {
+    "collectionpage": "CollectionPage",
+    "itemlist": "ItemList",
+    "searchresultspage": "SearchResultsPage",
+    "profilepage": "ProfilePage",
+}
+VISIBLE_TEXT = XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+LINK_TEXT = XPath("//body//a//text()[not(ancestor::script or ancestor::style)]")
+LINKS = XPath("count(//body//a)")
+PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:€|EUR|USD)\b")
+STORY_PATH = re.compile(
+    r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[^/]*"  # a date, an id, a slug
+)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def article_declared(page: PageMeta) -> bool:
+    return bool(page.ld) or (page.first("og:type") or "").lower() == "article"
+
+
+def story_url(url: str) -> bool:
+    """A URL that names a story: a slug of words, a date or an id, and no navigation path."""
+    path = urlsplit(url).path
+    return bool(STORY_PATH.search(path)) and not is_navigation_page(url)
+
+
+def not_an_article(tree: HtmlElement, page: PageMeta, *, body_chars: int, url: str) -> str | None:
+    """Why the page is a listing rather than a story, or None if it may be a story;
+    `body_chars` is the length of the text extracted from it."""
+    kinds = [COLLECTIONS[kind] for kind in sorted(page.ld_types & COLLECTIONS.keys())]
+    if kinds and not page.ld:
+        return f"not an article: the page declares itself a collection ({kinds[0]})"
+    og_type = (page.first("og:type") or "").lower()
+    if og_type.startswith("product") and not page.ld:
+        return f"not an article: a shop page (og:type {og_type})"
+    if article_declared(page) or story_url(url):
+        return None
+    visible = sum(len(text.strip()) for text in VISIBLE_TEXT(tree))
+    linked = sum(len(text.strip()) for text in LINK_TEXT(tree))
+    if visible and linked >= LINK_SHARE * visible:
+        links = int(LINKS(tree))
+        return f"not an article: a list of {links} links ({linked / visible:.0%} of its text)"
+    if visible and body_chars < OWN_TEXT_SHARE * visible:
+        share = body_chars / visible
+        return (
+            f"not an article: a section page (its own text is {share:.0%} of the page's,"
+            " and neither the page nor its URL says it is an article)"
+        )
+    if (cards := grid_cards(tree)) >= MIN_CARDS:
+        return f"not an article: a grid of {cards} cards linking to other pages"
+    prices = len(PRICE.findall(" ".join(VISIBLE_TEXT(tree))))
+    if prices >= MIN_PRICES:
+        return f"not an article: a product listing ({prices} prices)"
+    return None
+
+
+def grid_cards(tree: HtmlElement) -> int:
+    """The most sibling elements of one class that each hold a link and some text."""
+    most = 0
+    for parent in tree.iter():
+        if len(parent) < MIN_CARDS:
+            continue
+        alike = Counter(
+            child.get("class")
+            for child in parent
+            if isinstance(child.tag, str)
+            and child.get("class")
+            and child.find(".//a") is not None
+            and len(squash(child.text_content())) >= 20
+        )
+        if alike:
+            most = max(most, alike.most_common(1)[0][1])
+    return most
