@@ -1,5 +1,6 @@
 """Published and modified dates (crawler/extraction/dates.py): kept apart, taken from JSON-LD,
-then meta tags, then <time>; htmldate guesses the published date only when the page is silent."""
+then meta tags, then <time>; the published day is checked against the URL's date, else
+htmldate's reading of the page, which decides when they disagree."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ META = (
     '<meta property="article:published_time" content="2026-11-19T10:00:00Z">'
     '<meta property="article:modified_time" content="2026-11-19T12:00:00Z">'
 )
+SAME_DAY_META = '<meta property="article:published_time" content="2026-11-20T06:30:00Z">'
 TIME = '<time itemprop="datePublished" datetime="2026-11-18">18 November</time>'
 
 
@@ -28,7 +30,7 @@ def dates(head: str = "", body: str = "", url: str = URL) -> dict[str, tuple[str
 
 
 def test_json_ld_comes_first():
-    assert dates(LD + META, TIME) == {
+    assert dates(LD + SAME_DAY_META) == {
         "published": ("2026-11-20T07:30:00+01:00", "json-ld"),
         "modified": ("2026-11-20T09:05:00+01:00", "json-ld"),
     }
@@ -51,12 +53,23 @@ def test_a_modified_date_is_never_taken_as_declared_published_date():
     assert found["published"][1] == "htmldate"  # a guess, and said to be one
 
 
-def test_htmldate_guesses_only_when_the_page_says_nothing():
-    guessed = dates(url="https://ledger.example/2026/11/16/pontoon.html")
+def test_htmldate_reads_the_page_when_it_declares_nothing():
+    guessed = dates(body="<p>Published 16 November 2026</p>")
     assert guessed == {"published": ("2026-11-16T00:00:00+00:00", "htmldate")}
-    assert dates(META, url="https://ledger.example/2026/11/16/pontoon.html")["published"][1] == (
-        "meta"
-    )
+
+
+def test_the_date_in_the_url_beats_a_site_wide_tag():
+    url = "https://ledger.example/2026/11/16/pontoon.html"
+    assert dates(url=url) == {"published": ("2026-11-16T00:00:00+00:00", "url")}
+    filing = '<meta name="date" content="2026-11-01">'  # the same on every page of the site
+    assert dates(filing, url=url)["published"] == ("2026-11-16T00:00:00+00:00", "url")
+    on_the_day = '<meta property="article:published_time" content="2026-11-16T22:40:00-05:00">'
+    assert dates(on_the_day, url=url)["published"] == ("2026-11-16T22:40:00-05:00", "meta")
+
+
+def test_a_late_evening_story_keeps_its_calendar_day_and_offset():
+    evening = '<meta property="article:published_time" content="2026-11-20T23:30:00-05:00">'
+    assert dates(evening)["published"] == ("2026-11-20T23:30:00-05:00", "meta")
 
 
 def test_unusable_values_are_passed_over():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 
     from crawler.extraction.pagemeta import PageMeta
 
+URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?=/|-|_|\.|$)")
 MIN_YEAR = 1990  # no news page is older than the web
 PUBLISHED_META = (
     "article:published_time",
@@ -42,9 +45,44 @@ MODIFIED_META = (
 def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tuple[str, str]]:
     """{"published"/"modified": (ISO date, where it came from)} for the dates the page gives.
 
-    Order: JSON-LD, meta tags, `<time>` elements, then (published only, and only when all
-    of these are silent) htmldate's reading of the page and its URL.
+    Each is declared by JSON-LD, meta tags or `<time>` elements, in this order. The published
+    date's calendar day is checked against the date in the article's URL ("/2026/11/20/"),
+    else against htmldate's reading of the page (its original date, visible dates included):
+    the declared date-time, with the publisher's offset, is kept when it falls on that day;
+    otherwise that day is the published date. `modified` is never taken for `published`.
     """
+    declared = declared_dates(tree, page)
+    found = {name: value for name, value in declared.items() if name == "modified"}
+    if published := published_date(tree, declared.get("published"), url):
+        found["published"] = published
+    return found
+
+
+def published_date(
+    tree: HtmlElement, declared: tuple[str, str] | None, url: str
+) -> tuple[str, str] | None:
+    """(the published date, its source): see `page_dates`."""
+    day, source = url_day(url), "url"
+    if day is None:
+        day, source = guess_day(tree, url), "htmldate"
+    if declared and (day is None or declared[0][:10] == day):
+        return declared
+    return (f"{day}T00:00:00+00:00", source) if day else None
+
+
+def url_day(url: str) -> str | None:
+    """The date in an article's URL ("/2026/11/20/story", "/2026-11-20-story"), if valid."""
+    match = URL_DATE.search(urlsplit(url).path)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+    except ValueError:
+        return None
+
+
+def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, str]]:
+    """The published and modified dates the page declares: JSON-LD, meta tags, `<time>`."""
     found: dict[str, tuple[str, str]] = {}
     for field, ld_key, meta_names in (
         ("published", "datePublished", PUBLISHED_META),
@@ -59,15 +97,14 @@ def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tupl
             if iso := iso_datetime(value):
                 found[field] = (iso, source)
                 break
-    if "published" not in found and (guess := guess_date(tree, url)):
-        found["published"] = (guess, "htmldate")
     return found
 
 
-def guess_date(tree: HtmlElement, url: str) -> str | None:
-    """htmldate's original-date guess (it works on a copy of the tree; it never fetches)."""
-    guess = find_date(tree, url=url, original_date=True, extensive_search=False)
-    return iso_datetime(guess) if isinstance(guess, str) else None
+def guess_day(tree: HtmlElement, url: str) -> str | None:
+    """htmldate's original-date guess, "YYYY-MM-DD" (it works on a copy of the tree and
+    never fetches); its extensive search reads the dates printed on the page."""
+    guess = find_date(tree, url=url, original_date=True, extensive_search=True)
+    return guess if isinstance(guess, str) and iso_datetime(guess) else None
 
 
 def time_element(tree: HtmlElement, itemprop: str) -> str | None:
