@@ -104,3 +104,24 @@ def test_a_feed_that_cannot_be_repaired_is_one_line():
         "unreadable feed (UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800' "
         "in position 0: surrogates not allowed)"
     )
+
+
+RSS_AUTHORS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Gazette</title>
+<item><link>https://gazette.example/a</link><author>desk@gazette.example (Gazette desk)</author>
+<pubDate>Fri, 20 Nov 2026 23:30:00 -0500</pubDate></item>
+<item><link>https://gazette.example/b</link><author>Kari Nord &lt;kari@gazette.example&gt;</author>
+</item>
+<item><link>https://gazette.example/c</link><author>kari@gazette.example</author></item>
+<item><link>https://gazette.example/d</link><author>Kari Nord</author></item>
+</channel></rss>"""
+
+
+def test_rss_authors_are_read_from_email_and_name_whatever_the_domain_ending():
+    """feedparser reads "desk@gazette.example (Gazette desk)" as "ple (Gazette desk"."""
+    entries = parse_feed(RSS_AUTHORS, url="https://gazette.example/rss").entries
+    assert [e.authors for e in entries] == [["Gazette desk"], ["Kari Nord"], [], ["Kari Nord"]]
+
+
+def test_entry_times_keep_the_publishers_offset_and_day():
+    [evening, *_] = parse_feed(RSS_AUTHORS, url="https://gazette.example/rss").entries
+    assert evening.published == "2026-11-20T23:30:00-05:00"  # not 2026-11-21 in UTC

@@ -15,11 +15,15 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from crawler.extraction.dates import iso_datetime
 from crawler.ingest import reasons
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.urls import is_http_url
 from storage.times import iso_as_given, iso_from_struct
 
+# RSS authors: "desk@gazette.example (Gazette desk)" and "Gazette desk <desk@gazette.example>".
+EMAIL_NAME = re.compile(r"^\s*[^\s@()<>]+@[^\s()<>]+\s*\((?P<name>[^()]*)\)\s*$")
+NAME_EMAIL = re.compile(r"^\s*(?P<name>[^<>@]+?)\s*<[^\s<>@]+@[^\s<>]+>\s*$")
 # Atom link relations that never point at the article itself.
 NOT_ARTICLE_RELS = {"enclosure", "replies", "self", "edit", "via", "license", "hub", "related"}
 
@@ -122,8 +126,8 @@ def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
         guid=raw.get("id") or None,
         title=raw.get("title") or None,
         authors=_names(raw),
-        published=iso_from_struct(raw.get("published_parsed")),
-        modified=iso_from_struct(dict.get(raw, "updated_parsed")),  # no fallback to published
+        published=_time(raw, "published"),
+        modified=_time(raw, "updated"),  # no fallback to published
         summary=raw.get("summary") or None,
         tags=[t["term"] for t in raw.get("tags", []) if t.get("term")],
     )
@@ -147,11 +151,34 @@ def _article_link(raw: Any, base: str) -> str | None:
     return None
 
 
+def _time(raw: Any, name: str) -> str | None:
+    """An entry's time as the feed writes it, with the publisher's offset (a story published
+    at 23:30 in New York keeps its day); feedparser's UTC reading when ours fails."""
+    written = dict.get(raw, name)
+    as_given = iso_datetime(written) if isinstance(written, str) else None
+    return as_given or iso_from_struct(dict.get(raw, f"{name}_parsed"))
+
+
 def _names(raw: Any) -> list[str]:
+    """The entry's authors' names. An RSS `<author>` is an e-mail address with the name in
+    brackets ("desk@gazette.example (Gazette desk)"); feedparser cuts long domain endings
+    wrongly ("ple (Gazette desk"), so that form is read here."""
+    written = raw.get("author")
+    if isinstance(written, str) and "@" in written:
+        name = author_name(written)
+        others = [a.get("name") for a in raw.get("authors", [])[1:] if a.get("name")]
+        return [name, *others] if name else others
     names = [a.get("name") for a in raw.get("authors", []) if a.get("name")]
-    if not names and raw.get("author"):
-        names = [raw["author"]]
+    if not names and written:
+        names = [written]
     return names
+
+
+def author_name(written: str) -> str | None:
+    """The name in "email (Name)" or "Name <email>"; None for a bare address."""
+    if match := EMAIL_NAME.match(written) or NAME_EMAIL.match(written):
+        return " ".join(match["name"].split()) or None
+    return None if "@" in written else written.strip() or None
 
 
 def _absolute(href: str | None, base: str) -> str | None:
