@@ -28,6 +28,11 @@ def test_golden_page(name: str, request: pytest.FixtureRequest) -> None:
     """Each page keeps its story, loses its boilerplate, and gives the expected metadata."""
     spec_path = GOLDEN / f"{name}.json"
     spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    if "refused" in spec:  # a page with no story on it: refused with a reason that says so
+        with pytest.raises(ExtractionFailed) as failed:
+            extract_article((GOLDEN / f"{name}.html").read_bytes(), url=spec["url"])
+        assert str(failed.value).startswith(spec["refused"]), str(failed.value)
+        return
     art = extract_article((GOLDEN / f"{name}.html").read_bytes(), url=spec["url"])
     found = {field: getattr(art, field) for field in METADATA}
     if request.config.getoption("--update-golden"):
@@ -41,11 +46,15 @@ def test_golden_page(name: str, request: pytest.FixtureRequest) -> None:
     assert found == spec["metadata"]
 
 
-def test_golden_pages_cover_every_boilerplate_family() -> None:
-    assert len(PAGES) >= 6
-    for name in PAGES:
-        spec = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
-        assert spec["with"] and spec["without"], name
+def test_golden_pages_cover_every_boilerplate_family_and_page_without_a_story() -> None:
+    specs = {name: json.loads((GOLDEN / f"{name}.json").read_text("utf-8")) for name in PAGES}
+    stories = [name for name, spec in specs.items() if "refused" not in spec]
+    assert len(stories) >= 6
+    for name in stories:
+        assert specs[name]["with"] and specs[name]["without"], name
+    refused = " ".join(spec.get("refused", "") for spec in specs.values())
+    for kind in ("JavaScript shell", "page not found", "cookie notice", "paywall teaser"):
+        assert kind in refused, kind
 
 
 @pytest.mark.parametrize(
@@ -196,3 +205,20 @@ def test_trim_keeps_a_story_sentence_at_the_end(last: str) -> None:
     body = etree.fromstring(f"<body><p>The story begins here and goes on.</p><p>{last}</p></body>")
     assert boilerplate.trim(body) == []
     assert len(body) == 2
+
+
+def test_a_story_that_mentions_javascript_or_a_missing_page_is_kept() -> None:
+    """The refusals of pages without a story look at what the page is, not at its words."""
+    story = "".join(
+        f"<p>Paragraph {n} of the story: the council's web team said the old pages would"
+        " show a 'page not found' message until the archive moved to its new address.</p>"
+        for n in range(12)
+    )
+    page = (
+        "<html><head><title>Page not found: how the council lost its archive</title></head>"
+        f"<body><article><h1>Page not found: how the council lost its archive</h1>{story}"
+        "</article><noscript>Please enable JavaScript to view the comments.</noscript>"
+        "</body></html>"
+    )
+    art = extract_article(page, url="https://gazette.example/2026/11/council-archive")
+    assert "Paragraph 11 of the story" in art.text

@@ -14,7 +14,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from crawler.extraction import MIN_CHARS, boilerplate, declared, listing, splitbody
+from crawler.extraction import MIN_CHARS, boilerplate, declared, listing, nostory, splitbody
 from crawler.extraction.metadata import article_metadata, declared_titles
 from crawler.extraction.pagemeta import read_page_meta
 from crawler.extraction.sanitise import sanitise_html
@@ -79,7 +79,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     page_text = splitbody.page_paragraphs(tree)
     body = story_body(tree, url, page_text)
     if body is None:
-        raise ExtractionFailed("no article text (0 characters)")
+        raise ExtractionFailed(nostory.no_story(tree, page, "") or "no article text (0 characters)")
     body_chars = chars(body)
     splitbody.rejoin(tree, body, " ".join(body.itertext()), page_text)
     titles = [title for _, title in declared_titles(page)] + visible_h1s(tree)
@@ -87,6 +87,8 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     text = paragraphs(xmltotxt(body, False))
     if declared.prefer_declared(page, body, text):
         text = paragraphs(xmltotxt(body, False))
+    if reason := nostory.no_story(tree, page, text):
+        raise ExtractionFailed(reason)
     if len(text) < min_chars:
         raise ExtractionFailed(f"no article text ({len(text)} characters)")
     if reason := listing.not_an_article(tree, page, body_chars=body_chars, url=url):
