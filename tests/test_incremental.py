@@ -10,13 +10,17 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import psutil
 import pytest
 from sqlite_utils import Database
 
-from tests.helpers import FAST, ROOT, run_newsdesk, wait_for_articles
+from crawler.ingest.items import FeedEntry
+from crawler.policy.feedstate import known_entry
+from storage import Archive
+from tests.helpers import FAST, ROOT, article_row, run_newsdesk, wait_for_articles
 from tests.newsroom import Newsroom
 
 FEEDS = ("rss.xml", "atom.xml", "feed.json", "malformed.xml")
@@ -312,3 +316,23 @@ def test_an_article_that_failed_for_a_passing_reason_is_retried_later(site, tmp_
     assert list(archive["failures"].rows) == []
     [lighthouse] = archive.query("SELECT feed_url FROM articles WHERE title LIKE 'Lighthouse%'")
     assert lighthouse["feed_url"] == f"{site.url}/atom.xml"
+
+
+NOW = datetime(2026, 11, 21, tzinfo=UTC)
+
+
+def test_an_entry_edited_in_the_second_of_our_fetch_is_fetched_again(tmp_path):
+    """A feed's `updated` has whole seconds: 10:00:00 may be after a fetch at 10:00:00.7."""
+    archive = Archive(tmp_path / "archive.db")
+    archive.upsert_articles([article_row(fetched_at="2026-11-20T10:00:00.700000+00:00")])
+    entry = FeedEntry(
+        link="https://ledger.example/news/pontoon", feed_url="https://ledger.example/rss.xml"
+    )
+
+    def why(modified: str | None) -> str:
+        return known_entry(archive, replace(entry, modified=modified), revisits=(), now=NOW)[1]
+
+    assert why("2026-11-20T10:00:00+00:00") == "modified"
+    assert why("2026-11-20T11:00:00+01:00") == "modified"  # the same second, another offset
+    assert why("2026-11-20T09:59:59+00:00") == "archived"
+    assert why(None) == "archived"

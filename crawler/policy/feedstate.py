@@ -85,11 +85,18 @@ def known_entry(
             logger.debug("%s: failed recently (%s), not fetched", entry.link, failure["reason"])
             return EntrySeen(entry, None), "failed recently"
         return None, "new"
-    modified = entry.modified and parse_time(entry.modified) > parse_time(found["fetched_at"])
+    modified = entry.modified and edited_since(entry.modified, found["fetched_at"])
     if modified and found["url"] not in revisits:
         return None, "modified"
     logger.debug("%s: archived as article %d, not fetched", entry.link, found["id"])
     return EntrySeen(entry, found["id"]), "archived"
+
+
+def edited_since(modified: str, fetched_at: str) -> bool:
+    """Whether a feed's "modified" time is after our fetch. A feed's time is written in whole
+    seconds: an edit in the second we fetched the page (12:00:00 against 12:00:00.7) may have
+    come after the fetch, so it counts as after."""
+    return parse_time(modified) >= parse_time(fetched_at).replace(microsecond=0)
 
 
 def feed_states(
