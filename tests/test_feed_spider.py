@@ -117,3 +117,23 @@ def test_a_site_that_hangs_does_not_hold_up_the_others(tmp_path):
     assert all_of_the_other
     assert crawl.returncode == 0, stderr[-2000:]
     assert Database(db)["articles"].count == 2 * count
+
+
+def test_a_site_never_has_more_requests_in_flight_than_its_limit(tmp_path):
+    """CONCURRENT_REQUESTS_PER_DOMAIN holds with no delay between requests (FAST): Scrapy 2.19
+    alone starts every queued request to the host at once then."""
+    site = Newsroom.copy_of_site(tmp_path)
+    db = tmp_path / "archive.db"
+    write_stories(site, range(12))
+    write_feed(site, "routes.xml", stories(range(12)))
+    site.delay = 0.2  # each article page: requests overlap when they may
+    try:
+        crawl = start_crawl(
+            db, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "--feed", f"{site.url}/routes.xml"
+        )
+        _, stderr = crawl.communicate(timeout=60)
+    finally:
+        site.shutdown()
+    assert crawl.returncode == 0, stderr[-2000:]
+    assert Database(db)["articles"].count == 12
+    assert site.peak_in_flight == 2
