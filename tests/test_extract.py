@@ -222,3 +222,14 @@ def test_a_story_that_mentions_javascript_or_a_missing_page_is_kept() -> None:
     )
     art = extract_article(page, url="https://gazette.example/2026/11/council-archive")
     assert "Paragraph 11 of the story" in art.text
+
+
+def test_an_undated_page_of_short_lines_is_a_list_not_a_story() -> None:
+    """A shop's category page calls itself an article and has a slug: its text is names."""
+    items = "".join(f"<li><a href='/p/{n}'>Trail shoe model {n}</a></li>" for n in range(40))
+    page = (
+        "<html><head><meta property='og:type' content='article'></head><body><main>"
+        f"<h1>Men's trail running shoes</h1><ul>{items}</ul></main></body></html>"
+    )
+    with pytest.raises(ExtractionFailed, match=r"not an article: a list of \d+ short lines"):
+        extract_article(page, url="https://shop.example/mens-trail-running-shoes")

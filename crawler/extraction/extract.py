@@ -91,7 +91,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
         raise ExtractionFailed(reason)
     if len(text) < min_chars:
         raise ExtractionFailed(f"no article text ({len(text)} characters)")
-    if reason := listing.not_an_article(tree, page, body_chars=body_chars, url=url):
+    if reason := listing.not_an_article(tree, page, body_chars=body_chars, url=url, text=text):
         raise ExtractionFailed(reason)
     found = article_metadata(tree, page, url=url, text=text, removed=removed)
     return Extracted(

@@ -9,10 +9,16 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   `/category/...`, as courlan tells them) is a listing when most of its text is link text
   ("not an article: a list of 240 links"), a section page when the text extracted from it is
   under 30% of the page's visible text, a grid when 20 or more cards built alike link
-  elsewhere, and a product listing when it shows 20 or more prices.
+  elsewhere, and a product listing when it shows 20 or more prices;
+- a page whose publication is not dated (no date in its URL, no `datePublished` in its JSON-LD
+  article, no `article:published_time`), even when it calls itself an article or has a slug
+  (many shops and section pages do both), is a list when most of the text extracted from it is
+  short lines (names, titles, prices: "not an article: a list of 120 short lines"), and an
+  index when under 40% of that text is sentences while the page is a grid of 15 or more cards,
+  mostly link text, or holds five times more text than was extracted.
 
-A story is prose: paragraphs with a few links in them, most of the page's own text, at a URL
-that names it.
+A story is prose: paragraphs of sentences with a few links in them, most of the page's own
+text, at a URL that names it, and usually dated.
 """
 
 from __future__ import annotations
@@ -48,6 +54,14 @@ VISIBLE_TEXT = XPath(
 LINK_TEXT = XPath("//body//a//text()[not(ancestor::script or ancestor::style)]")
 LINKS = XPath("count(//body//a)")
 PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:€|EUR|USD)\b")
+DATED_PATH = re.compile(r"/(?:19|20)\d\d/\d{1,2}(?:/|$)")
+SHORT_LINE_WORDS = 8  # a line of fewer words is a name, a title or a label, not prose
+SHORT_SHARE = 0.5  # more of the text's words in short lines than this: a list
+MIN_LINES = 10
+PROSE_SHARE = 0.4  # less of the text's words in sentences than this: not a story's prose
+INDEX_CARDS, INDEX_LINK_SHARE, INDEX_OWN_SHARE = 15, 0.5, 0.2
+# A sentence: six words or more ending in . ! or ? (a closing quote or bracket allowed).
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]+[\"'\u201d\u2019)]*(?=\s|$)")
 STORY_PATH = re.compile(
     r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[^/]*"  # a date, an id, a slug
 )
@@ -67,19 +81,36 @@ def story_url(url: str) -> bool:
     return bool(STORY_PATH.search(path)) and not is_navigation_page(url)
 
 
-def not_an_article(tree: HtmlElement, page: PageMeta, *, body_chars: int, url: str) -> str | None:
+def dated(page: PageMeta, url: str) -> bool:
+    """The page says when it was published: a date in its URL, the JSON-LD article's
+    `datePublished` or `article:published_time`."""
+    return bool(
+        DATED_PATH.search(urlsplit(url).path)
+        or (page.ld and page.ld.get("datePublished"))
+        or page.first("article:published_time")
+    )
+
+
+def not_an_article(
+    tree: HtmlElement, page: PageMeta, *, body_chars: int, url: str, text: str = ""
+) -> str | None:
     """Why the page is a listing rather than a story, or None if it may be a story;
-    `body_chars` is the length of the text extracted from it."""
+    `body_chars` is the length of the text extracted from it, `text` that text (one
+    paragraph a line)."""
     kinds = [COLLECTIONS[kind] for kind in sorted(page.ld_types & COLLECTIONS.keys())]
     if kinds and not page.ld:
         return f"not an article: the page declares itself a collection ({kinds[0]})"
     og_type = (page.first("og:type") or "").lower()
     if og_type.startswith("product") and not page.ld:
         return f"not an article: a shop page (og:type {og_type})"
-    if article_declared(page) or story_url(url):
+    if dated(page, url):
         return None
     visible = sum(len(text.strip()) for text in VISIBLE_TEXT(tree))
     linked = sum(len(text.strip()) for text in LINK_TEXT(tree))
+    if reason := list_or_index(tree, text, visible=visible, linked=linked, body_chars=body_chars):
+        return reason
+    if article_declared(page) or story_url(url):
+        return None
     if visible and linked >= LINK_SHARE * visible:
         links = int(LINKS(tree))
         return f"not an article: a list of {links} links ({linked / visible:.0%} of its text)"
@@ -114,3 +145,35 @@ def grid_cards(tree: HtmlElement) -> int:
         if alike:
             most = max(most, alike.most_common(1)[0][1])
     return most
+
+
+def list_or_index(
+    tree: HtmlElement, text: str, *, visible: int, linked: int, body_chars: int
+) -> str | None:
+    """Why the extracted text is a list or an index rather than a story's prose, or None."""
+    lines = [len(line.split()) for line in text.splitlines() if line.strip()]
+    words = sum(lines)
+    if not words:
+        return None
+    short = sum(n for n in lines if n < SHORT_LINE_WORDS)
+    if len(lines) >= MIN_LINES and short > SHORT_SHARE * words:
+        return (
+            f"not an article: a list of {len(lines)} short lines ({short / words:.0%} of its"
+            " words in lines of a few words: names, titles, prices), not a story"
+        )
+    in_sentences = sum(
+        len(found.split()) for found in SENTENCE.findall(text) if len(found.split()) >= 6
+    )
+    prose = in_sentences / words
+    if prose >= PROSE_SHARE:
+        return None
+    what = ""
+    if visible and linked >= INDEX_LINK_SHARE * visible:
+        what = f"{linked / visible:.0%} of the page's text is links"
+    elif visible and body_chars < INDEX_OWN_SHARE * visible:
+        what = f"its own text is {body_chars / visible:.0%} of the page's"
+    elif (cards := grid_cards(tree)) >= INDEX_CARDS:
+        what = f"{cards} cards link to other pages"
+    if what:
+        return f"not an article: an index page ({what}, and {prose:.0%} of its text is sentences)"
+    return None
