@@ -87,9 +87,7 @@ def test_a_live_line_at_a_terminal_and_the_run_row_as_it_goes(site, tmp_path):
     code, drawn = crawl_in_pty(
         *feed_args(site.url),
         *("--db", str(db), *FAST, "-s", "NEWSDESK_RUN_UPDATE_INTERVAL=0.5"),
-        # One page at a time, so that stories land apart. (Not CONCURRENT_REQUESTS_PER_DOMAIN:
-        # Scrapy 2.19 lets a slot with no DOWNLOAD_DELAY start all its queued requests at once.)
-        *("-s", "CONCURRENT_REQUESTS=1"),
+        *("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"),  # one page at a time: stories land apart
     )
     watcher.join()
     assert code == 0, drawn
