@@ -67,6 +67,8 @@ def test_golden_pages_cover_every_boilerplate_family_and_page_without_a_story() 
         ("Reporting by A Person; Editing by Ed Itor", ["A Person"]),
         ("By the time the ferry arrived, the quay was empty", []),
         ("By Staff Writer", []),
+        ("Written byEdzel Tabing", ["Edzel Tabing"]),  # label and name in glued elements
+        ("Byron Keane walked in", []),
     ],
 )
 def test_parse_byline(line: str, names: list[str]) -> None:
@@ -233,3 +235,25 @@ def test_an_undated_page_of_short_lines_is_a_list_not_a_story() -> None:
     )
     with pytest.raises(ExtractionFailed, match=r"not an article: a list of \d+ short lines"):
         extract_article(page, url="https://shop.example/mens-trail-running-shoes")
+
+
+def test_a_personal_blogs_author_is_stored_though_the_site_bears_their_name() -> None:
+    """A JSON-LD `Person` named like the site is a person; a Twitter card's "Written by"
+    field names the author too."""
+    story = "<p>" + "I moved my blog to a small server in the cupboard this winter. " * 8 + "</p>"
+    ld = '{"@type": "BlogPosting", "author": {"@type": "Person", "name": "Maren Solberg"}}'
+    page = (
+        "<html><head><meta property='og:site_name' content='Maren Solberg'>"
+        f"<script type='application/ld+json'>{ld}</script></head>"
+        f"<body><article><h1>A server in the cupboard</h1>{story}</article></body></html>"
+    )
+    art = extract_article(page, url="https://marensolberg.example/posts/server-in-the-cupboard")
+    assert art.authors == ["Maren Solberg"]
+    assert art.metadata_source["authors"] == "json-ld"
+    card = (
+        "<html><head><meta name='twitter:label1' content='Written by'>"
+        "<meta name='twitter:data1' content='Ola Nordmann'></head>"
+        f"<body><article><h1>A server in the cupboard</h1>{story}</article></body></html>"
+    )
+    art = extract_article(card, url="https://blog.example/posts/server-in-the-cupboard")
+    assert (art.authors, art.metadata_source["authors"]) == (["Ola Nordmann"], "meta")

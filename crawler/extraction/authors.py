@@ -49,7 +49,8 @@ ELEMENTS = {
     BY_LINE: XPath(
         f"//*[{INLINE} or {BLOCK} or self::h6]"
         '[re:test(normalize-space(text()), "^(by|written by|posted by|words by|story by|'
-        'von|par|por|door)(\\s|:|$)", "i")]',
+        'von|par|por|door)(\\s|:|$)", "i") or '
+        're:test(normalize-space(text()), "^(Written|Posted|Words|Story) by[A-Z]")]',
         namespaces=RE,
     ),
 }
@@ -90,11 +91,16 @@ def page_authors(
         return people(candidates, not_names=not_names, single=single)
 
     declared: tuple[list[str], str] = ([], JSON_LD)
+    # A JSON-LD `Person` is a person even when the site bears their name (a personal blog).
+    persons = people(page.ld_authors(persons=True))
     for rule, candidates in (
         (JSON_LD, page.ld_authors()),
         (META, [value for name in META_NAMES for value in meta_authors(page, name)]),
     ):
-        if names := found(candidates, single=True):
+        names = found(candidates, single=True)
+        if rule == JSON_LD and len(persons) > len(names):
+            names = persons
+        if names:
             declared = (names, rule)
             break
     best = declared
@@ -108,8 +114,14 @@ def page_authors(
 
 
 def meta_authors(page: PageMeta, name: str) -> list[str]:
-    """The values of one author meta tag; `citation_author`'s "Last, First" turned round."""
+    """The values of one author meta tag; `citation_author`'s "Last, First" turned round;
+    for `author`, also the Twitter card's "Written by" field (`twitter:label1` and
+    `twitter:data1`, as WordPress SEO plugins write it)."""
     values = page.meta.get(name, [])
+    if name == "author":
+        for n in "12":
+            if (page.first(f"twitter:label{n}") or "").strip().lower() == "written by":
+                values = [*values, *page.meta.get(f"twitter:data{n}", [])]
     if name == "citation_author":
         return [" ".join(reversed(v.split(",", 1))) if v.count(",") == 1 else v for v in values]
     return values

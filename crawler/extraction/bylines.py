@@ -9,7 +9,7 @@ from collections.abc import Iterable
 BYLINE = re.compile(
     r"^\W*(?:(?:story|words|text|written|reporting|reported|additional reporting|report|"
     r"interview|compiled|photos? and text)\s+by|by|von|par|por|di|door|texto|text|"
-    r"autor|auteur|author|authors|autore|redacción)\b\s*:?\s*(?P<names>.+)$",
+    r"autor|auteur|author|authors|autore|redacción)(?:\b|(?-i:(?=[A-Z])))\s*:?\s*(?P<names>.+)$",
     re.IGNORECASE,
 )
 # Clauses of a credit line that name people who did not write the story.
@@ -35,7 +35,8 @@ NOT_A_PERSON = re.compile(
     r"by|written|posted|published|updated|share|follow|sponsored|profile|bio|view|more|read|"
     r"author|authors|home|menu|login|subscribe|search|contact|"
     r"director|manager|officer|head|chief|founder|ceo|president|senior|specialist|expert|"
-    r"consultant|marketing|category|policy)\b"
+    r"consultant|marketing|category|policy|official|foundation|association|society|institute|"
+    r"university|college|council|club|store|shop)\b"
     r"|https?:|www\.|\.com\b|[@:#]|\d|^the\b",
     re.IGNORECASE,
 )

@@ -65,21 +65,23 @@ class PageMeta:
                     names.append(item["name"])
         return [html.unescape(name).strip() for name in names if name.strip()]
 
-    def ld_authors(self) -> list[str]:
-        """The names of the JSON-LD article's `author`s that are not organisations; an author
-        given only as an `@id` reference is looked up among the page's objects."""
+    def ld_authors(self, *, persons: bool = False) -> list[str]:
+        """The names of the JSON-LD article's `author`s that are not organisations (only those
+        typed `Person` if `persons`); an author given only as an `@id` reference is looked up
+        among the page's objects."""
         names = []
         for item in as_list(self.ld.get("author")):
             if isinstance(item, dict) and "name" not in item:
                 item = self.ld_ids.get(str(item.get("@id")), item)
-            if isinstance(item, str):
+            if isinstance(item, str) and not persons:
                 names.append(item)
             elif isinstance(item, dict):
                 kind = " ".join(str(k) for k in as_list(item.get("@type"))).lower()
                 name = item.get("name")
                 if isinstance(name, list):
                     name = next((n for n in name if isinstance(n, str)), None)
-                if isinstance(name, str) and "organization" not in kind:
+                person = not persons or "person" in kind.split()
+                if isinstance(name, str) and "organization" not in kind and person:
                     names.append(name)
         return [html.unescape(name).strip() for name in names if name.strip()]
 
