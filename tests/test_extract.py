@@ -257,3 +257,13 @@ def test_a_personal_blogs_author_is_stored_though_the_site_bears_their_name() ->
     )
     art = extract_article(card, url="https://blog.example/posts/server-in-the-cupboard")
     assert (art.authors, art.metadata_source["authors"]) == (["Ola Nordmann"], "meta")
+
+
+def test_an_h1_that_names_the_blog_is_not_the_headline() -> None:
+    story = "<p>" + "The tide tables for the winter were printed on Monday morning. " * 8 + "</p>"
+    page = (
+        "<html><head><title>Winter tide tables are out | Harbour Notes</title></head>"
+        f"<body><h1>Our Blog</h1><article>{story}</article></body></html>"
+    )
+    art = extract_article(page, url="https://harbournotes.example/blog/winter-tide-tables")
+    assert (art.title, art.metadata_source["title"]) == ("Winter tide tables are out", "html")

@@ -106,15 +106,25 @@ def headline(
 ) -> tuple[str | None, str]:
     """(the headline, where it came from): the visible `<h1>` that the declared titles (JSON-LD
     `headline`, `og:title`, `<title>`, as (source, value)) agree with, else the page's one
-    `<h1>`, else the first declared title without the site's name."""
+    `<h1>` if it is related to them, else the first declared title without the site's name."""
     titles = [(source, text) for source, value in declared if (text := clean(value))]
     h1s = [h1 for h1 in visible_h1s(tree) if not is_site(h1, site_names)]
     for h1 in h1s:
         if any(matches(h1, title) for _, title in titles):
             return h1, "h1"
-    if len(h1s) == 1 and len(h1s[0].split()) >= 2:
+    if len(h1s) == 1 and len(h1s[0].split()) >= 2 and related(h1s[0], titles):
         return h1s[0], "h1"
     for source, title in titles:
         if stripped := strip_site(title, site_names):
             return stripped, source
     return None, "h1"
+
+
+def related(h1: str, titles: list[tuple[str, str]]) -> bool:
+    """The `<h1>` shares two words (its one word) with a declared title, or the page declares
+    none: an `<h1>` that shares less is a section's or a blog's name ("Our Blog", "M&A
+    Updates") or a slogan over the story ("Form your New York LLC today")."""
+    if not titles:
+        return True
+    words = set(normal(h1).split())
+    return any(len(words & set(normal(title).split())) >= min(2, len(words)) for _, title in titles)
