@@ -267,3 +267,21 @@ def test_an_h1_that_names_the_blog_is_not_the_headline() -> None:
     )
     art = extract_article(page, url="https://harbournotes.example/blog/winter-tide-tables")
     assert (art.title, art.metadata_source["title"]) == ("Winter tide tables are out", "html")
+
+
+def test_headline_from_a_paragraph_in_the_h1_and_mangled_meta_titles() -> None:
+    """An <h1> holding the headline paragraph and a standfirst gives the headline; a meta
+    title whose UTF-8 was read as Latin-1 is read again."""
+    story = "<p>" + "The ferry timetable changes on the first of December this year. " * 8 + "</p>"
+    page = (
+        "<html><head><title>Ferry times change | Island Ferries</title></head>"
+        "<body><h1><div><p>Ferry times change</p>"
+        "<h4>What the winter timetable means for commuters</h4></div></h1>"
+        f"<article>{story}</article></body></html>"
+    )
+    art = extract_article(page, url="https://ferries.example/news/ferry-times-change")
+    assert art.title == "Ferry times change"
+    from crawler.extraction.titles import clean
+
+    assert clean("A DIY Investor\u00e2\u0080\u0099s Guide") == "A DIY Investor\u2019s Guide"
+    assert clean("Caf\u00e9 d\u00e9j\u00e0 vu") == "Caf\u00e9 d\u00e9j\u00e0 vu"

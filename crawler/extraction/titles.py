@@ -20,10 +20,13 @@ if TYPE_CHECKING:
 
 # Separators between a title and a site or section name: "Story | Site", "Site » Story".
 SEPARATORS = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022:/~-]\s+|\s*[|\u00bb\u203a]\s*|\s+::\s+")
+MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
 MAX_HEADLINE_CHARS = 300
 MAX_H1 = 6
 # Classes and attributes that hide an element from readers (screen-reader text, logos).
-HIDDEN = re.compile(r"\b(sr-only|screen-reader|visually-hidden|hidden|logo|site-title)\b", re.I)
+HIDDEN = re.compile(
+    r"\b(sr-only|screen-reader|visually-hidden|hidden|d-none|logo|site-title)\b", re.I
+)
 
 
 def normal(text: str) -> str:
@@ -38,8 +41,19 @@ def clean(text: str | None) -> str | None:
         return None
     for _ in range(2):
         text = html.unescape(text)
-    text = " ".join(text.split())
+    text = " ".join(unmangle(text).split())
     return text or None
+
+
+def unmangle(text: str) -> str:
+    """UTF-8 read as Latin-1 ("Investorâ\x80\x99s", a meta tag written by another tool)
+    read again as UTF-8; other text as it is."""
+    if not MOJIBAKE.search(text):
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return text
 
 
 def visible_h1s(tree: HtmlElement) -> list[str]:
@@ -53,6 +67,8 @@ def visible_h1s(tree: HtmlElement) -> list[str]:
         if any(HIDDEN.search(node.get("class") or "") for node in (h1, parent) if node is not None):
             continue
         text = clean(h1.text_content())
+        if (first := h1.find(".//p")) is not None and first.getnext() is not None:
+            text = clean(first.text_content())  # a headline paragraph over a standfirst
         if text and len(text) <= MAX_HEADLINE_CHARS:
             found.append(text)
         if len(found) == MAX_H1:
