@@ -285,3 +285,18 @@ def test_headline_from_a_paragraph_in_the_h1_and_mangled_meta_titles() -> None:
 
     assert clean("A DIY Investor\u00e2\u0080\u0099s Guide") == "A DIY Investor\u2019s Guide"
     assert clean("Caf\u00e9 d\u00e9j\u00e0 vu") == "Caf\u00e9 d\u00e9j\u00e0 vu"
+
+
+@pytest.mark.parametrize(
+    ("h1", "headline"),
+    [
+        ("Dec 18 2025 Preparing a transition", "Preparing a transition"),
+        ("Tide tables are out Posted on July 1, 2024 by harbourdesk", "Tide tables are out"),
+        ("May 2025 was the warmest on record", "May 2025 was the warmest on record"),
+    ],
+)
+def test_the_posts_date_glued_to_the_h1_is_not_part_of_the_headline(h1: str, headline: str) -> None:
+    tree = lxml.html.fromstring(f"<html><body><h1>{h1}</h1></body></html>")
+    from crawler.extraction.titles import visible_h1s
+
+    assert visible_h1s(tree) == [headline]

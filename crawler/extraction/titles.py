@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 # Separators between a title and a site or section name: "Story | Site", "Site » Story".
 SEPARATORS = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022:/~-]\s+|\s*[|\u00bb\u203a]\s*|\s+::\s+")
 MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# A date before the headline ("Dec 18 2025 Story") or a "Posted on ..." line after it.
+DATED = re.compile(rf"^(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}})\s+(?=\w)")
+POSTED_ON = re.compile(rf"\s+(?:Posted|Published|Updated)\s+on\s+(?:{MONTH}|\d).*$")
 MAX_HEADLINE_CHARS = 300
 MAX_H1 = 6
 # Classes and attributes that hide an element from readers (screen-reader text, logos).
@@ -69,6 +73,7 @@ def visible_h1s(tree: HtmlElement) -> list[str]:
         text = clean(h1.text_content())
         if (first := h1.find(".//p")) is not None and first.getnext() is not None:
             text = clean(first.text_content())  # a headline paragraph over a standfirst
+        text = POSTED_ON.sub("", DATED.sub("", text or ""))  # the post's date glued on
         if text and len(text) <= MAX_HEADLINE_CHARS:
             found.append(text)
         if len(found) == MAX_H1:
