@@ -80,6 +80,26 @@ def test_people_drop_site_and_agency_names() -> None:
     assert found == ["Maria Costa"]
 
 
+def test_people_keep_mc_and_mac_names_whole_and_drop_jobs_glued_to_them() -> None:
+    found = people(["Liz Kenny Former McKinsey Consultant", "Liz Kenny", "Rachel MacDonald"])
+    assert found == ["Liz Kenny", "Rachel MacDonald"]
+
+
+def test_an_author_box_is_read_whatever_the_page_body_s_layout_classes() -> None:
+    """<body class="footer-on-bottom nv-sidebar-right"> does not make every byline a footer's
+    or a sidebar's; an Elementor page's blocks are all "widgets"."""
+    story = "<p>" + "The lighthouse keeper's cottage reopened to visitors this week. " * 8 + "</p>"
+    page = (
+        "<html><body class='single-post footer-on-bottom nv-sidebar-right'><article>"
+        f"<h1>The keeper's cottage reopens</h1>{story}"
+        "<div class='elementor-widget elementor-widget-author-box'>"
+        "<h4 class='elementor-author-box__name'>Liz Kenny</h4></div>"
+        "</article></body></html>"
+    )
+    art = extract_article(page, url="https://coast.example/2026/11/keepers-cottage-reopens")
+    assert (art.authors, art.metadata_source["authors"]) == (["Liz Kenny"], "class=author")
+
+
 def test_people_cut_dates_and_labels_glued_to_names() -> None:
     candidates = ["Jeff FoustMonday, November 18, 2019", "About Jeff Foust", "BY: Beachbody"]
     assert people(candidates) == ["Jeff Foust"]

@@ -55,10 +55,12 @@ ELEMENTS = {
     ),
 }
 # Parts of a page whose bylines belong to other stories or to readers.
+# The page's `<body>` is not one (its classes describe the layout: "footer-on-bottom",
+# "nv-sidebar-right"), nor is an Elementor widget (every block of such a page is one).
 ELSEWHERE = XPath(
-    "ancestor::*[self::form or "
-    're:test(concat(@class, " ", @id), "comment|related|sidebar|widget|recommend|'
-    'more-stories|popular|trending|footer|respond|reply|modal", "i")]',
+    "ancestor::*[not(self::body or self::html)][self::form or "
+    're:test(concat(@class, " ", @id), "comment|related|sidebar|(?<!elementor-)widget|'
+    'recommend|more-stories|popular|trending|footer|respond|reply|modal", "i")]',
     namespaces=RE,
 )
 # Menus and filters: "By Event Type", "By Industry" there are not bylines.

@@ -36,7 +36,7 @@ NOT_A_PERSON = re.compile(
     r"author|authors|home|menu|login|subscribe|search|contact|"
     r"director|manager|officer|head|chief|founder|ceo|president|senior|specialist|expert|"
     r"consultant|marketing|category|policy|official|foundation|association|society|institute|"
-    r"university|college|council|club|store|shop)\b"
+    r"university|college|council|club|store|shop|former)\b"
     r"|https?:|www\.|\.com\b|[@:#]|\d|^the\b",
     re.IGNORECASE,
 )
@@ -83,6 +83,8 @@ def unglue(name: str) -> str:
     """A name without the organisation glued to it: "Jane DoeThe Gazette" gives "Jane Doe"."""
     for glue in GLUE.finditer(name):
         head, tail = name[: glue.start()], name[glue.start() :]
+        if re.search(r"\b(?:Mc|Mac|De|Di|Le|La)$", head):
+            continue  # "McKinsey", "MacDonald", "DeSiato": one name
         if " " in head and " " in tail and NOT_A_PERSON.search(tail):
             return head
     return name
