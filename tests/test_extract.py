@@ -165,13 +165,13 @@ def benchmark_figures(data_set: str, pages: int, tmp_path: Path) -> dict[str, di
 
 # Floors a little below what the subsets measure (README, Extraction quality): CI catches a
 # regression, not a page's noise.
-WCXB_FLOORS = {
-    "word F1": 0.88,
-    "must-have snippets found": 0.82,
-    "title right": 0.45,
-    "author right": 0.65,
-    "date right": 0.65,
-    "pages stored": 0.92,
+WCXB_FLOORS = {  # the 60-page subset measured 0.942, 88.3%, 0.80, 0.80, 0.78, 47/49, 8/11
+    "word F1": 0.92,
+    "must-have snippets found": 0.85,
+    "title right": 0.72,
+    "author right": 0.72,
+    "date right": 0.70,
+    "pages stored": 0.93,
     # Section fronts, link lists and grids refused by crawler/extraction/listing.py: 8 of the
     # subset's 11 (0.73) when set; one page of slack.
     "listings refused": 0.6,

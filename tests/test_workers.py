@@ -16,10 +16,10 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlite_utils import Database
 
-from crawler.extraction.extract import ExtractionFailed
+from crawler.extraction.extract import ExtractionFailed, extract_article
 from crawler.ingest.items import ArticlePage
 from crawler.ingest.pipeline import ArchivePipeline
-from crawler.ingest.workers import ExtractionPool
+from crawler.ingest.workers import WARM_UP_PAGE, WARM_UP_URL, ExtractionPool
 from tests.helpers import FAST, SITE, run_newsdesk, shared_data
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
@@ -140,3 +140,10 @@ def test_inline_extraction_needs_no_processes() -> None:
     pool.close()
     assert pool.executor is None and not pool.pids
     assert "strike" in row["text"]
+
+
+def test_the_warm_up_page_goes_through_every_step_of_extraction() -> None:
+    """Refused as a listing, it would load no language model before the fork, and each worker
+    would load its own."""
+    art = extract_article(WARM_UP_PAGE, url=WARM_UP_URL, min_chars=0)
+    assert art.metadata_source["language"] == "detected"

@@ -17,6 +17,7 @@ when it names the same people and more (co-authors the JSON-LD leaves out).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from lxml.etree import XPath
@@ -34,41 +35,71 @@ JSON_LD, META, REL, ITEMPROP, CLASS, BY_LINE, TEXT = (
     *("json-ld", "meta", "rel=author", "itemprop=author"),
     *("class=author", "by-line", "text"),
 )
-RE = {"re": "http://exslt.org/regular-expressions"}
-INLINE = "self::a or self::span or self::strong or self::em or self::small or self::b"
-BLOCK = "self::p or self::div or self::li or self::address or self::h3 or self::h4 or self::h5"
-ELEMENTS = {
-    REL: XPath('//*[contains(concat(" ", normalize-space(@rel), " "), " author ")]'),
-    ITEMPROP: XPath('//*[contains(@itemprop, "author")][not(self::meta or self::link)]'),
-    CLASS: XPath(
-        f"//*[{INLINE} or {BLOCK}]"
-        '[re:test(@class, "author|byline|\\bbyl\\b|writer|posted-?by|written-?by", "i")'
-        ' or re:test(@id, "author|byline", "i")]',
-        namespaces=RE,
-    ),
-    BY_LINE: XPath(
-        f"//*[{INLINE} or {BLOCK} or self::h6]"
-        '[re:test(normalize-space(text()), "^(by|written by|posted by|words by|story by|'
-        'von|par|por|door)(\\s|:|$)", "i") or '
-        're:test(normalize-space(text()), "^(Written|Posted|Words|Story) by[A-Z]")]',
-        namespaces=RE,
-    ),
-}
-# Parts of a page whose bylines belong to other stories or to readers.
-# The page's `<body>` is not one (its classes describe the layout: "footer-on-bottom",
-# "nv-sidebar-right"), nor is an Elementor widget (every block of such a page is one).
-ELSEWHERE = XPath(
-    "ancestor::*[not(self::body or self::html)][self::form or "
-    're:test(concat(@class, " ", @id), "comment|related|sidebar|(?<!elementor-)widget|'
-    'recommend|more-stories|popular|trending|footer|respond|reply|modal", "i")]',
-    namespaces=RE,
+# Elements a byline may sit in, and the classes, ids and opening words that make one a byline.
+# (Plain regular expressions over `iter()`: EXSLT ones in XPath cost a Python call per element.)
+TAGS = ("a", "span", "strong", "em", "small", "b", "p", "div", "li", "address", "h3", "h4", "h5")
+BYLINE_CLASS = re.compile(r"author|byline|\bbyl\b|writer|posted-?by|written-?by", re.I)
+BYLINE_ID = re.compile(r"author|byline", re.I)
+BY_WORDS = re.compile(
+    r"^(?:by|written by|posted by|words by|story by|von|par|por|door)(?:\s|:|$)"
+    r"|^(?-i:(?:Written|Posted|Words|Story) by[A-Z])",
+    re.I,
+)
+# Parts of a page whose bylines belong to other stories or to readers. The page's `<body>` is
+# not one (its classes describe the layout: "footer-on-bottom", "nv-sidebar-right"), nor is an
+# Elementor widget (every block of such a page is one).
+OTHER_PART = re.compile(
+    r"comment|related|sidebar|(?<!elementor-)widget|recommend|more-stories|popular|trending|"
+    r"footer|respond|reply|modal",
+    re.I,
 )
 # Menus and filters: "By Event Type", "By Industry" there are not bylines.
-MENU = XPath(
-    "ancestor-or-self::*[self::nav or self::label or self::button or self::select or "
-    're:test(concat(@class, " ", @id), "menu|filter|dropdown|facet|tab", "i")]',
-    namespaces=RE,
-)
+MENU_PART = re.compile(r"menu|filter|dropdown|facet|tab", re.I)
+MENU_TAGS = {"nav", "label", "button", "select"}
+
+
+def class_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class or id says author or byline (an author box)."""
+    return [
+        element
+        for element in tree.iter(*TAGS)
+        if BYLINE_CLASS.search(element.get("class") or "")
+        or BYLINE_ID.search(element.get("id") or "")
+    ]
+
+
+def by_line_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements whose text opens with "By", "Written by", "Von"..."""
+    return [
+        element
+        for element in tree.iter(*TAGS, "h6")
+        if element.text and BY_WORDS.match(" ".join(element.text.split()))
+    ]
+
+
+def elsewhere(element: HtmlElement) -> bool:
+    """In a form, comments, related stories, a sidebar, a footer..."""
+    for above in element.iterancestors():
+        if above.tag in ("body", "html"):
+            return False
+        if above.tag == "form" or OTHER_PART.search(f"{above.get('class')} {above.get('id')}"):
+            return True
+    return False
+
+
+def in_menu(element: HtmlElement) -> bool:
+    for node in (element, *element.iterancestors()):
+        if node.tag in MENU_TAGS or MENU_PART.search(f"{node.get('class')} {node.get('id')}"):
+            return True
+    return False
+
+
+ELEMENTS: dict[str, Callable[[HtmlElement], list[HtmlElement]]] = {
+    REL: XPath('//*[contains(concat(" ", normalize-space(@rel), " "), " author ")]'),
+    ITEMPROP: XPath('//*[contains(@itemprop, "author")][not(self::meta or self::link)]'),
+    CLASS: class_elements,
+    BY_LINE: by_line_elements,
+}
 MAX_ELEMENTS = 12
 MAX_BYLINE_CHARS = 120
 META_NAMES = (
@@ -139,9 +170,9 @@ def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[li
             if group is not None and group not in element.iterancestors():
                 continue
             text = " ".join(" ".join(element.itertext()).split())
-            if not text or len(text) > MAX_BYLINE_CHARS or ELSEWHERE(element):
+            if not text or len(text) > MAX_BYLINE_CHARS or elsewhere(element):
                 continue
-            if rule == BY_LINE and (not BYLINE.match(text) or MENU(element)):
+            if rule == BY_LINE and (not BYLINE.match(text) or in_menu(element)):
                 continue
             if got := found([text], single=rule in (REL, ITEMPROP)):
                 names.extend(got)

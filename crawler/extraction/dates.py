@@ -47,7 +47,8 @@ def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tupl
 
     Each is declared by JSON-LD, meta tags or `<time>` elements, in this order. The published
     date's calendar day is checked against the date in the article's URL ("/2026/11/20/"),
-    else against htmldate's reading of the page (its original date, visible dates included):
+    else against htmldate's reading of the page (its original date; the dates printed on the
+    page too when the page declares none):
     the declared date-time, with the publisher's offset, is kept when it falls on that day;
     otherwise that day is the published date. `modified` is never taken for `published`.
     """
@@ -63,8 +64,8 @@ def published_date(
 ) -> tuple[str, str] | None:
     """(the published date, its source): see `page_dates`."""
     day, source = url_day(url), "url"
-    if day is None:
-        day, source = guess_day(tree, url), "htmldate"
+    if day is None:  # htmldate reads the page; all of it (slower) only when nothing is declared
+        day, source = guess_day(tree, url, extensive=declared is None), "htmldate"
     if declared and (day is None or declared[0][:10] == day):
         return declared
     return (f"{day}T00:00:00+00:00", source) if day else None
@@ -100,10 +101,10 @@ def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, st
     return found
 
 
-def guess_day(tree: HtmlElement, url: str) -> str | None:
+def guess_day(tree: HtmlElement, url: str, *, extensive: bool = True) -> str | None:
     """htmldate's original-date guess, "YYYY-MM-DD" (it works on a copy of the tree and
-    never fetches); its extensive search reads the dates printed on the page."""
-    guess = find_date(tree, url=url, original_date=True, extensive_search=True)
+    never fetches); its extensive search also reads the dates printed on the page."""
+    guess = find_date(tree, url=url, original_date=True, extensive_search=extensive)
     return guess if isinstance(guess, str) and iso_datetime(guess) else None
 
 

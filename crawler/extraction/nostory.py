@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 TEASER_WORDS = 80  # a paywalled page with fewer words of story is a teaser
 NOT_FOUND_WORDS = 250  # a "page not found" page with more text than this may be a story
 NOT_FOUND_TITLE_WORDS = 10
+MAX_CHARS = 5000  # a cookie notice and a comment form hold less text than this
 
 JS_NOTICE = re.compile(
     r"\b(?:enable|turn on|activate|allow|switch on)\s+(?:your\s+)?javascript"
@@ -95,6 +96,8 @@ def words(text: str) -> int:
 def no_story(tree: HtmlElement, page: PageMeta, text: str) -> str | None:
     """Why the page holds no story though it has text, or None; `text` is what was extracted
     from it, one paragraph a line."""
+    if len(text) > MAX_CHARS:
+        return None  # more text than any of these pages holds: not one of them
     lines = [line for line in text.splitlines() if line.strip()]
     if js_shell(tree, lines):
         return "not an article: a JavaScript shell (the page asks to enable JavaScript to show it)"

@@ -31,12 +31,20 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# A page with no declared language, so that a warm-up loads every model extraction may need.
+# A story with no declared language, so that a warm-up goes through every step of extraction
+# and loads every model it may need (py3langid's among them); its paragraphs differ, as
+# trafilatura keeps one of paragraphs that repeat, and its URL is dated, as stories' are.
 WARM_UP_PAGE = (
-    "<html><head><title>Harbour</title></head><body><article>"
-    + "<p>The harbour board met on Tuesday and voted to rebuild the north pontoon.</p>" * 5
+    "<html><head><title>Harbour board votes to rebuild the north pontoon</title></head>"
+    "<body><article><h1>Harbour board votes to rebuild the north pontoon</h1>"
+    + "".join(
+        f"<p>On day {day} of the meeting, the harbour board heard why the north pontoon, "
+        "built after the storm of the last winter, must be rebuilt before the spring.</p>"
+        for day in range(1, 6)
+    )
     + "</article></body></html>"
 )
+WARM_UP_URL = "http://127.0.0.1/2026/01/05/warm-up"
 
 
 # glibc's mallopt() parameter, and the size from which a block gets its own mapping.
@@ -59,7 +67,7 @@ def warm_up() -> None:
     (trafilatura's and py3langid's models) is loaded once and shared by every worker, and freeze
     it out of the garbage collector, whose passes would otherwise copy it into each worker."""
     try:
-        extract_article(WARM_UP_PAGE, url="http://127.0.0.1/warm-up", min_chars=0)
+        extract_article(WARM_UP_PAGE, url=WARM_UP_URL, min_chars=0)
     except ExtractionFailed as exc:
         logger.debug("warm-up page: %s", exc)
     gc.freeze()
