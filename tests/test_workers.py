@@ -147,3 +147,21 @@ def test_the_warm_up_page_goes_through_every_step_of_extraction() -> None:
     would load its own."""
     art = extract_article(WARM_UP_PAGE, url=WARM_UP_URL, min_chars=0)
     assert art.metadata_source["language"] == "detected"
+
+
+def stop_words_loaded() -> bool:
+    """Whether justext's set of every language's stop words is in this process."""
+    from justext.core import define_stoplist
+
+    return define_stoplist.cache_info().currsize > 0
+
+
+def test_workers_inherit_justexts_stop_words_instead_of_each_building_them() -> None:
+    pool = ExtractionPool(2, min_chars=200)
+    try:
+        assert pool.executor is not None
+        in_workers = [pool.executor.submit(stop_words_loaded).result() for _ in range(4)]
+    finally:
+        pool.close()
+    # Loaded before the fork (33 MB, shared), though no worker has extracted a page yet.
+    assert stop_words_loaded() and in_workers == [True] * 4

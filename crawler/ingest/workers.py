@@ -19,6 +19,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
+from justext.core import define_stoplist
+from trafilatura import external
+
 from crawler.extraction.extract import ExtractionFailed, extract_article
 from crawler.ingest.bounds import DEFAULT, Bounds, within
 from crawler.ingest.records import article_row
@@ -64,12 +67,16 @@ def release_large_blocks() -> None:
 
 def warm_up() -> None:
     """Extract a page in this process before forking, so that what extraction loads lazily
-    (trafilatura's and py3langid's models) is loaded once and shared by every worker, and freeze
-    it out of the garbage collector, whose passes would otherwise copy it into each worker."""
+    (trafilatura's and py3langid's models, justext's stop words) is loaded once and shared by
+    every worker, and freeze it out of the garbage collector, whose passes would otherwise copy
+    it into each worker."""
     try:
         extract_article(WARM_UP_PAGE, url=WARM_UP_URL, min_chars=0)
     except ExtractionFailed as exc:
         logger.debug("warm-up page: %s", exc)
+    # The recall pass's last resort, justext, reads every language's stop words (33 MB as
+    # trafilatura and justext keep them); a page that is easy to extract never gets that far.
+    define_stoplist(external.JT_STOPLIST or external.jt_stoplist_init())
     gc.freeze()
 
 
