@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.extraction.extract import ExtractionFailed
 from crawler.ingest import reasons
 
 # An element that never holds article text, or a comment: where it opens.
@@ -35,6 +34,10 @@ def within(html: bytes, bounds: Bounds) -> bytes:
     `ExtractionFailed` (too large) when even the reduced page is over them."""
     if fits(html, bounds):
         return html
+    # Here, not at the top: crawler/components/settings.py reads DEFAULT, and `fetch` starts
+    # downloading before trafilatura, which crawler.extraction.extract loads, is imported.
+    from crawler.extraction.extract import ExtractionFailed
+
     reduced = reduce(html)
     if bounds.max_size and len(reduced) > bounds.max_size:
         raise ExtractionFailed(reasons.too_large(bounds.max_size, "NEWSDESK_EXTRACT_MAXSIZE"))
