@@ -66,6 +66,30 @@ def test_fetch_of_one_page_does_not_import_scrapy(site_url, tmp_path):
     assert proc.stdout.split() == ["0", "False", "False"], proc.stderr
 
 
+def test_fetch_starts_downloading_before_trafilatura_loads(site_url, tmp_path):
+    script = (
+        "import sys\n"
+        "from crawler.app.download import Downloader\n"
+        "page = Downloader.page\n"
+        "def first(self, url):\n"
+        "    print('trafilatura' in sys.modules)\n"
+        "    return page(self, url)\n"
+        "Downloader.page = first\n"
+        "from crawler.app.cli import cli\n"
+        "cli()\n"
+    )
+    url = f"{site_url}/news/ferry-strike.html"
+    proc = subprocess.run(
+        [sys.executable, "-c", script, "fetch", url, "--db", str(tmp_path / "a.db"), *FAST],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[0] == "False"  # it loads while the page downloads
+
+
 def test_redirects_are_followed_and_checked_against_robots_txt(site):
     fetch = downloader()
     moved = fetch.page(f"{site.url}/moved")
