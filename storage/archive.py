@@ -84,12 +84,14 @@ METADATA = (
     "title", "authors", "published", "modified", "sitename", "language", "description", "tags",
     "image",
 )  # fmt: skip
-# How good a `metadata_source` is: what the page declares, then what is guessed from the page,
-# then the feed entry. A stored value is only replaced by one from an equal or better source.
+# How good a `metadata_source` is: what the page declares; what the feed entry declares, or
+# the date in the article's URL; what is guessed from the page (htmldate's reading of its
+# text, the language detected). A stored value is only replaced by one from an equal or
+# better source.
 SOURCE_RANK = {
     "json-ld": 3, "meta": 3, "html": 3, "byline": 3, "time": 3, "declared": 3,
-    "htmldate": 2, "detected": 2, "url": 2,
-    "feed": 1,
+    "feed": 2, "sitemap": 2, "url": 2,
+    "htmldate": 1, "detected": 1,
 }  # fmt: skip
 # Columns a re-fetch may change; `first_seen` is written once, on insert.
 UPDATABLE = (

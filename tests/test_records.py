@@ -89,6 +89,21 @@ def test_the_page_wins_and_the_feed_fills_what_it_lacks():
     assert row["word_count"] == 5 and len(row["content_hash"]) == 64
 
 
+def test_a_date_the_feed_declares_beats_a_date_guessed_from_the_page():
+    """htmldate's reading of a page whose only date is "Copyright 2026" is 1 January 2026."""
+    art = extracted(
+        published="2026-01-01T00:00:00+00:00", metadata_source={"published": "htmldate"}
+    )
+    entry = FeedEntry(link=STORY, feed_url=FEED, published="Thu, 19 Nov 2026 16:00:00 GMT")
+    row = article_row(ArticlePage(STORY, b"", "utf-8", entry), art, fetched_at=FETCHED)
+    assert (row["published"], row["metadata_source"]) == (
+        "2026-11-19T16:00:00+00:00",
+        {"published": "feed"},
+    )
+    bare = article_row(ArticlePage(STORY, b"", "utf-8"), art, fetched_at=FETCHED)
+    assert bare["published"] == "2026-01-01T00:00:00+00:00"  # the guess, when nothing declares
+
+
 def test_a_page_fetched_on_its_own_has_no_feed():
     row = article_row(ArticlePage(STORY, b"", "utf-8"), extracted(), fetched_at=FETCHED)
     assert (row["feed_url"], row["title"], row["authors"]) == (None, None, [])

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from crawler.extraction.dates import iso_datetime
 from crawler.ingest.items import feed_url_of
 from crawler.ingest.urls import is_http_url, normalize_url
+from storage.archive import source_rank
 
 if TYPE_CHECKING:
     from crawler.extraction.extract import Extracted
     from crawler.ingest.items import ArticlePage, FeedEntry
     from storage import ArticleRow
 
-# Fields the feed entry may fill when the page does not say.
+# Fields the feed entry may fill when the page does not say, or only guesses.
 FEED_FALLBACKS = {
     "title": "title",
     "authors": "authors",
@@ -25,7 +26,8 @@ FEED_FALLBACKS = {
 
 
 def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> ArticleRow:
-    """The archive row for one article: the page's metadata first, the feed entry's as fallback."""
+    """The archive row for one article: what the page declares first, then what its feed entry
+    declares, then what is guessed from the page (see `storage.archive.SOURCE_RANK`)."""
     values: dict[str, object] = {
         "title": art.title,
         "authors": art.authors,
@@ -36,9 +38,11 @@ def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> Articl
     }
     source = dict(art.metadata_source)
     if page.entry is not None:
+        entry_rank = source_rank(page.entry.source)
         for field, entry_field in FEED_FALLBACKS.items():
             fallback = getattr(page.entry, entry_field)
-            if not values[field] and fallback:
+            guessed = source_rank(source.get(field)) < entry_rank  # htmldate's reading, say
+            if fallback and (not values[field] or guessed):
                 values[field] = (
                     iso_datetime(fallback) if field in ("published", "modified") else fallback
                 )
