@@ -49,8 +49,12 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere: this tree's craw
 
 import trafilatura  # noqa: E402
 
-from crawler.extraction.extract import ExtractionFailed, extract_article  # noqa: E402
-from crawler.ingest.workers import WARM_UP_PAGE, WARM_UP_URL  # noqa: E402
+from crawler.extraction.extract import (  # noqa: E402
+    WARM_UP_PAGE,
+    WARM_UP_URL,
+    ExtractionFailed,
+    extract_article,
+)
 
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "benchmarks" / "out"

@@ -16,10 +16,10 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlite_utils import Database
 
-from crawler.extraction.extract import ExtractionFailed, extract_article
+from crawler.extraction.extract import WARM_UP_PAGE, WARM_UP_URL, ExtractionFailed, extract_article
 from crawler.ingest.items import ArticlePage
 from crawler.ingest.pipeline import ArchivePipeline
-from crawler.ingest.workers import WARM_UP_PAGE, WARM_UP_URL, ExtractionPool
+from crawler.ingest.workers import ExtractionPool
 from tests.helpers import FAST, SITE, run_newsdesk, shared_data
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"

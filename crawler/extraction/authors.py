@@ -95,8 +95,8 @@ def in_menu(element: HtmlElement) -> bool:
 
 
 ELEMENTS: dict[str, Callable[[HtmlElement], list[HtmlElement]]] = {
-    REL: XPath('//*[contains(concat(" ", normalize-space(@rel), " "), " author ")]'),
-    ITEMPROP: XPath('//*[contains(@itemprop, "author")][not(self::meta or self::link)]'),
+    REL: XPath('//*[@rel][contains(concat(" ", normalize-space(@rel), " "), " author ")]'),
+    ITEMPROP: XPath('//*[@itemprop][contains(@itemprop, "author")][not(self::meta or self::link)]'),
     CLASS: class_elements,
     BY_LINE: by_line_elements,
 }

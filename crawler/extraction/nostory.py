@@ -136,10 +136,15 @@ def not_found(tree: HtmlElement, page: PageMeta) -> str | None:
 def only_consent_or_comments(lines: list[str]) -> list[str]:
     """What the extracted text holds instead of a story ("a cookie notice", "a comment form"),
     when under 200 characters of it are anything else; [] otherwise."""
-    consent = [line for line in lines if CONSENT.search(line)]
-    form = [line for line in lines if not CONSENT.search(line) and COMMENT_FORM.search(line)]
-    rest = [line for line in lines if line not in consent and line not in form]
-    if not (consent or form) or sum(len(line) for line in rest) >= MIN_CHARS:
+    consent, form, rest = [], [], 0
+    for line in sorted(lines, key=len, reverse=True):  # the longest first: most say "no" soon
+        if CONSENT.search(line):
+            consent.append(line)
+        elif COMMENT_FORM.search(line):
+            form.append(line)
+        elif (rest := rest + len(line)) >= MIN_CHARS:
+            return []
+    if not (consent or form):
         return []
     kinds = (("a cookie notice", consent), ("a comment form", form))
     return [kind for kind, found in kinds if found]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from justext.core import define_stoplist
 from trafilatura import external
 
-from crawler.extraction.extract import ExtractionFailed, extract_article
+from crawler.extraction.extract import WARM_UP_PAGE, WARM_UP_URL, ExtractionFailed, extract_article
 from crawler.ingest.bounds import DEFAULT, Bounds, within
 from crawler.ingest.records import article_row
 from storage.pages import keep_page as kept
@@ -33,21 +33,6 @@ if TYPE_CHECKING:
     from storage import ArticleRow
 
 logger = logging.getLogger(__name__)
-
-# A story with no declared language, so that a warm-up goes through every step of extraction
-# and loads every model it may need (py3langid's among them); its paragraphs differ, as
-# trafilatura keeps one of paragraphs that repeat, and its URL is dated, as stories' are.
-WARM_UP_PAGE = (
-    "<html><head><title>Harbour board votes to rebuild the north pontoon</title></head>"
-    "<body><article><h1>Harbour board votes to rebuild the north pontoon</h1>"
-    + "".join(
-        f"<p>On day {day} of the meeting, the harbour board heard why the north pontoon, "
-        "built after the storm of the last winter, must be rebuilt before the spring.</p>"
-        for day in range(1, 6)
-    )
-    + "</article></body></html>"
-)
-WARM_UP_URL = "http://127.0.0.1/2026/01/05/warm-up"
 
 
 # glibc's mallopt() parameter, and the size from which a block gets its own mapping.
