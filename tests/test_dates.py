@@ -58,6 +58,12 @@ def test_htmldate_reads_the_page_when_it_declares_nothing():
     assert guessed == {"published": ("2026-11-16T00:00:00+00:00", "htmldate")}
 
 
+def test_a_copyright_year_or_a_month_is_not_a_publication_day():
+    # htmldate's last resorts: 1 January of the copyright year, the 1st of a month named.
+    assert dates(body="<p>The pontoon broke.</p><footer>Copyright 2026 The Ledger</footer>") == {}
+    assert dates(body="<p>The pontoon broke.</p><p>Archive: November 2026</p>") == {}
+
+
 def test_the_date_in_the_url_beats_a_site_wide_tag():
     url = "https://ledger.example/2026/11/16/pontoon.html"
     assert dates(url=url) == {"published": ("2026-11-16T00:00:00+00:00", "url")}

@@ -104,10 +104,15 @@ def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, st
 def guess_day(tree: HtmlElement, url: str, *, extensive: bool = True) -> str | None:
     """htmldate's original-date guess, "YYYY-MM-DD" (it works on a copy of the tree and
     never fetches); its extensive search, which also reads the dates printed on the page and
-    costs ten times more, runs only when `extensive` and the quick one finds nothing."""
+    costs ten times more, runs only when `extensive` and the quick one finds nothing; the 1st
+    of a month it finds is refused."""
     guess = find_date(tree, url=url, original_date=True, extensive_search=False)
     if guess is None and extensive:
         guess = find_date(tree, url=url, original_date=True, extensive_search=True)
+        if isinstance(guess, str) and guess.endswith("-01"):
+            # Its last resorts: a copyright line's year ("© 2026") as 1 January, a month
+            # ("November 2026") as its 1st. A day nobody wrote is not a publication date.
+            return None
     return guess if isinstance(guess, str) and iso_datetime(guess) else None
 
 
