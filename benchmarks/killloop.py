@@ -119,9 +119,9 @@ class Readers:
                 self.reads += 1
             except urllib.error.HTTPError as exc:
                 self.errors.append(f"{url}: HTTP {exc.code}")
-            except OSError:  # not listening yet
+            except OSError as exc:  # not listening yet
                 if time.monotonic() > deadline:
-                    self.errors.append(f"{url}: newsdesk serve does not answer")
+                    self.errors.append(f"{url}: newsdesk serve does not answer ({exc!r})")
                     return
                 time.sleep(0.2)
 
