@@ -7,6 +7,7 @@ import functools
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -149,6 +150,22 @@ def check_writable(path: Path) -> None:
         )
 
 
+def use_wal(conn: sqlite3.Connection, lock_timeout: float) -> None:
+    """Put the file in WAL mode. On a new file, two processes doing so at once can deadlock:
+    each reads, then wants the file to itself. SQLite then answers one of them "database is
+    locked" at once, without waiting, so that one tries again, for up to `lock_timeout`."""
+    deadline = time.monotonic() + lock_timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+            if code != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 def open_database(
     path: str | Path,
     *,
@@ -183,7 +200,7 @@ def open_database(
             )
         conn.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
         if not read_only:
-            conn.execute("PRAGMA journal_mode = WAL")
+            use_wal(conn, lock_timeout)
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
