@@ -46,6 +46,18 @@ def page(site: Newsroom, path: str, *overrides: str) -> ArticlePage | Failure:
     return downloader(*overrides).page(f"{site.url}{path}")
 
 
+def fetch_under(script: str, site_url: str, tmp_path) -> subprocess.CompletedProcess[str]:
+    """`newsdesk fetch` of one test-site page, run by `script` (which calls the CLI)."""
+    url = f"{site_url}/news/ferry-strike.html"
+    return subprocess.run(
+        [sys.executable, "-c", script, "fetch", url, "--db", str(tmp_path / "a.db"), *FAST],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
 def test_fetch_of_one_page_does_not_import_scrapy(site_url, tmp_path):
     script = (
         "import sys\n"
@@ -55,14 +67,7 @@ def test_fetch_of_one_page_does_not_import_scrapy(site_url, tmp_path):
         "except SystemExit as exit:\n"
         "    print(exit.code, 'scrapy' in sys.modules, 'twisted' in sys.modules)\n"
     )
-    url = f"{site_url}/news/ferry-strike.html"
-    proc = subprocess.run(
-        [sys.executable, "-c", script, "fetch", url, "--db", str(tmp_path / "a.db"), *FAST],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    proc = fetch_under(script, site_url, tmp_path)
     assert proc.stdout.split() == ["0", "False", "False"], proc.stderr
 
 
@@ -78,14 +83,7 @@ def test_fetch_starts_downloading_before_trafilatura_loads(site_url, tmp_path):
         "from crawler.app.cli import cli\n"
         "cli()\n"
     )
-    url = f"{site_url}/news/ferry-strike.html"
-    proc = subprocess.run(
-        [sys.executable, "-c", script, "fetch", url, "--db", str(tmp_path / "a.db"), *FAST],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    proc = fetch_under(script, site_url, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[0] == "False"  # it loads while the page downloads
 
