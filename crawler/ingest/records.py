@@ -22,6 +22,7 @@ FEED_FALLBACKS = {
     "modified": "modified",
     "description": "summary",
     "tags": "tags",
+    "language": "language",  # declared by a Google News sitemap (`news:language`)
 }
 
 
@@ -35,6 +36,7 @@ def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> Articl
         "modified": iso_datetime(art.modified),
         "description": art.description,
         "tags": art.tags,
+        "language": art.language,
     }
     source = dict(art.metadata_source)
     if page.entry is not None:
@@ -47,10 +49,6 @@ def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> Articl
                     iso_datetime(fallback) if field in ("published", "modified") else fallback
                 )
                 source[field] = page.entry.source
-    language = art.language
-    if page.entry is not None and page.entry.language and source.get("language") != "declared":
-        language = page.entry.language  # a declaration (the sitemap's) beats a guess
-        source["language"] = page.entry.source
     return {
         "url": page.url,
         "canonical_url": canonical_url(page.url, art.canonical_url),
@@ -59,7 +57,7 @@ def article_row(page: ArticlePage, art: Extracted, *, fetched_at: str) -> Articl
         "published": values["published"],  # type: ignore[typeddict-item]
         "modified": values["modified"],  # type: ignore[typeddict-item]
         "sitename": art.sitename,
-        "language": language,
+        "language": values["language"],  # type: ignore[typeddict-item]
         "description": values["description"],  # type: ignore[typeddict-item]
         "tags": values["tags"],  # type: ignore[typeddict-item]
         "image": art.image,
