@@ -4,6 +4,9 @@
     python benchmarks/extraction.py --fast          # 120 pages of each, spread over the set
     python benchmarks/extraction.py --limit 60 --only wcxb
     python benchmarks/extraction.py --dump          # also each page's texts, for diffing
+    python benchmarks/extraction.py --only wcxb --half even   # tune on one half...
+    python benchmarks/extraction.py --only wcxb --half odd    # ...confirm on the other
+    python benchmarks/extraction.py --only wcxb --ids 0073,0113   # a few pages
 
 Both extractors run on the same decoded HTML in the same worker process, page after page, in one
 process per core. Plain trafilatura is `bare_extraction` with metadata on and comments off.
@@ -23,6 +26,10 @@ Scores, as each data set defines them (their READMEs, in ../shared/data):
 "no page lost": every article where trafilatura returns 500+ characters is stored by newsdesk
 with at least 80% of trafilatura's characters. CPU is the worker's process time per page.
 Per-page results go to benchmarks/out/extraction-<set>.csv, worst word F1 first.
+
+Plain trafilatura's results are kept in benchmarks/out/trafilatura-<set>.json (not committed;
+keyed by trafilatura's version) and reused, so a run costs only newsdesk's extraction; its CPU
+column then quotes the run that filled the cache. `--fresh` runs it again and rewrites the cache.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -163,6 +170,17 @@ def spread(cases: list[Case], limit: int | None) -> list[Case]:
     return [cases[int(i * step)] for i in range(limit)]
 
 
+def select(cases: list[Case], half: str | None, ids: str | None) -> list[Case]:
+    """The pages of one half (by the parity of the id's last hex digit), or of a list of ids."""
+    if ids:
+        wanted = {page_id.strip() for page_id in ids.split(",") if page_id.strip()}
+        cases = [case for case in cases if case.id in wanted or case.id[:12] in wanted]
+    if half:
+        parity = 0 if half == "even" else 1
+        cases = [case for case in cases if int(case.id[-1], 16) % 2 == parity]
+    return cases
+
+
 # --- the extractors ----------------------------------------------------------------------------
 
 
@@ -188,13 +206,35 @@ def run_trafilatura(html: str, url: str) -> Run:
     return Run(True, doc.text or "", cpu, doc.title, authors, doc.date)
 
 
-def measure(case: Case) -> tuple[Case, dict[str, Run]]:
-    """Both extractors on one page, in this worker process."""
+def measure(job: tuple[Case, Run | None]) -> tuple[Case, dict[str, Run]]:
+    """Both extractors on one page, in this worker process (trafilatura's cached run reused)."""
+    case, cached = job
     html = gzip.decompress(case.path.read_bytes()).decode("utf-8", errors="replace")
     return case, {
         "newsdesk": run_newsdesk(html, case.url),
-        "trafilatura": run_trafilatura(html, case.url),
+        "trafilatura": cached or run_trafilatura(html, case.url),
     }
+
+
+def cache_path(dataset: str) -> Path:
+    return OUT / f"trafilatura-{dataset}.json"
+
+
+def read_cache(dataset: str) -> dict[str, Run]:
+    """Plain trafilatura's runs of an earlier benchmark, if made by this trafilatura."""
+    path = cache_path(dataset)
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("version") != trafilatura.__version__:
+        return {}
+    return {page_id: Run(**run) for page_id, run in data["runs"].items()}
+
+
+def write_cache(dataset: str, runs: dict[str, Run]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    data = {"version": trafilatura.__version__, "runs": {k: asdict(v) for k, v in runs.items()}}
+    cache_path(dataset).write_text(json.dumps(data), encoding="utf-8")
 
 
 def warm_up() -> None:
@@ -204,13 +244,16 @@ def warm_up() -> None:
     run_trafilatura(WARM_UP_PAGE, WARM_UP_URL)
 
 
-def measure_all(cases: list[Case], workers: int) -> Iterator[tuple[Case, dict[str, Run]]]:
+def measure_all(
+    cases: list[Case], workers: int, cached: dict[str, Run]
+) -> Iterator[tuple[Case, dict[str, Run]]]:
+    jobs = [(case, cached.get(case.id)) for case in cases]
     if workers <= 1:
         warm_up()
-        yield from map(measure, cases)
+        yield from map(measure, jobs)
         return
     with multiprocessing.get_context("fork").Pool(workers, initializer=warm_up) as pool:
-        yield from pool.imap_unordered(measure, cases, chunksize=2)
+        yield from pool.imap_unordered(measure, jobs, chunksize=2)
 
 
 # --- scores ------------------------------------------------------------------------------------
@@ -417,12 +460,18 @@ def mean(values: list[float] | list[bool]) -> float | None:
 # --- report ------------------------------------------------------------------------------------
 
 
-def benchmark(name: str, cases: list[Case], workers: int, dump: bool) -> dict[str, Scores]:
+def benchmark(
+    name: str, cases: list[Case], workers: int, dump: bool, fresh: bool = False
+) -> dict[str, Scores]:
     """Run, score and print one data set; write its per-page CSV."""
     scores = {extractor: Scores() for extractor in EXTRACTORS}
     rows, reasons = [], Counter[str]()
+    dataset = cases[0].dataset
+    cache = {} if fresh else read_cache(dataset)
+    reused = sum(case.id in cache for case in cases)
     started = time.perf_counter()
-    for case, runs in measure_all(cases, workers):
+    for case, runs in measure_all(cases, workers, cache):
+        cache[case.id] = runs["trafilatura"]
         row: dict[str, object] = {"id": case.id, "kind": case.kind, "url": case.url}
         for extractor in EXTRACTORS:
             reference = runs["trafilatura"] if extractor == "newsdesk" else None
@@ -438,9 +487,16 @@ def benchmark(name: str, cases: list[Case], workers: int, dump: bool) -> dict[st
         if dump:
             write_texts(case, runs)
     wall = time.perf_counter() - started
+    write_cache(dataset, cache)
     kinds = Counter(case.kind for case in cases)
     print(f"## {name}: {len(cases)} pages ({', '.join(f'{n} {k}' for k, n in kinds.items())})")
-    print(f"{workers} worker process(es), {wall:.0f} s wall\n")
+    print(f"{workers} worker process(es), {wall:.0f} s wall")
+    if reused:
+        print(
+            f"plain trafilatura's results (and CPU) reused for {reused} pages:"
+            f" {cache_path(dataset).relative_to(ROOT)}"
+        )
+    print()
     print_table(scores)
     newsdesk = scores["newsdesk"]
     if newsdesk.lost:
@@ -451,7 +507,7 @@ def benchmark(name: str, cases: list[Case], workers: int, dump: bool) -> dict[st
             + "; ".join(f"{k} ({n})" for k, n in reasons.most_common(6))
         )
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"extraction-{cases[0].dataset}.csv"
+    path = OUT / f"extraction-{dataset}.csv"
     write_csv(path, rows)
     print(f"per-page results, worst word F1 first: {path.relative_to(ROOT)}\n")
     return scores
@@ -533,6 +589,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--dump", action="store_true", help="write texts to out/texts/")
     parser.add_argument("--json", type=Path, help="also write the tables' figures to this file")
+    parser.add_argument(
+        "--half", choices=("even", "odd"), help="only pages whose id ends in an even/odd digit"
+    )
+    parser.add_argument("--ids", help="only these pages (ids, comma-separated)")
+    parser.add_argument(
+        "--fresh", action="store_true", help="run plain trafilatura again, not its cached results"
+    )
     args = parser.parse_args(argv)
     limit = args.limit or (FAST_PAGES if args.fast else None)
     sets = {
@@ -546,8 +609,11 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.data / folder / marker).is_file():
             print(f"skipped {folder}: no benchmark data at {args.data / folder}")
             continue
-        cases = spread(load(args.data / folder), limit)
-        results[key] = benchmark(folder, cases, max(1, args.workers), args.dump)
+        cases = spread(select(load(args.data / folder), args.half, args.ids), limit)
+        if not cases:
+            print(f"skipped {folder}: no page matches --half/--ids")
+            continue
+        results[key] = benchmark(folder, cases, max(1, args.workers), args.dump, args.fresh)
     if results:
         check_targets(results)
     if args.json:
