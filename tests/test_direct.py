@@ -58,7 +58,7 @@ def fetch_under(script: str, site_url: str, tmp_path) -> subprocess.CompletedPro
     )
 
 
-def test_fetch_of_one_page_does_not_import_scrapy(site_url, tmp_path):
+def test_fetch_of_one_page_imports_neither_scrapy_nor_other_commands(site_url, tmp_path):
     script = (
         "import sys\n"
         "from crawler.app.cli import cli\n"
@@ -66,9 +66,31 @@ def test_fetch_of_one_page_does_not_import_scrapy(site_url, tmp_path):
         "    cli()\n"
         "except SystemExit as exit:\n"
         "    print(exit.code, 'scrapy' in sys.modules, 'twisted' in sys.modules)\n"
+        "    print(*sorted(m for m in sys.modules if m.startswith('crawler.app.cli.')))\n"
     )
     proc = fetch_under(script, site_url, tmp_path)
-    assert proc.stdout.split() == ["0", "False", "False"], proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["0", "False", "False"], proc.stderr
+    assert lines[1].split() == ["crawler.app.cli.common", "crawler.app.cli.fetch"]
+
+
+def test_a_new_archive_is_created_while_the_page_downloads(site_url, tmp_path):
+    script = (
+        "import threading\n"
+        "from storage import archive\n"
+        "open_database = archive.open_database\n"
+        "def opening(path, **options):\n"
+        "    print(threading.current_thread().name.split('_')[0], flush=True)\n"
+        "    return open_database(path, **options)\n"
+        "archive.open_database = opening\n"
+        "from crawler.app.cli import cli\n"
+        "cli()\n"
+    )
+    proc = fetch_under(script, site_url, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["archive", "MainThread"]  # created, then opened to write
+    again = fetch_under(script, site_url, tmp_path)  # the archive exists: opened once
+    assert (again.returncode, again.stdout.split()) == (0, ["MainThread"]), again.stderr
 
 
 def test_fetch_starts_downloading_before_trafilatura_loads(site_url, tmp_path):

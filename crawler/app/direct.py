@@ -11,10 +11,12 @@ crawler/app/api.py asks it before choosing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fnmatch
 import logging
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.app import responses
@@ -23,6 +25,7 @@ from crawler.components import settings as defaults
 from crawler.ingest.config import Config
 from crawler.ingest.items import ArticlePage, StoredArticle
 from crawler.policy.runs import RunResult, not_stored
+from storage import Archive, StorageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -107,7 +110,9 @@ def fetch_urls(settings: PlainSettings, urls: list[str]) -> RunResult:
 
     The downloads start at once, in a thread, and go on while the modules that extraction and
     the archive need are loading; on a distant site the round trips to its robots.txt and page
-    cost no extra time. A pipeline that cannot start (an unusable archive) cancels them.
+    cost no extra time. A new archive is created meanwhile in another thread, so that its disk
+    waits (about 60 ms) pass too. A pipeline that cannot start (an unusable archive) cancels
+    the downloads.
     """
     logging.basicConfig(
         level=settings["LOG_LEVEL"],
@@ -117,10 +122,20 @@ def fetch_urls(settings: PlainSettings, urls: list[str]) -> RunResult:
     logging.getLogger("urllib3").setLevel(logging.ERROR)  # we report what failed, in one line
     downloader = Downloader(settings)
     downloads = ThreadPoolExecutor(1, thread_name_prefix="fetch")
-    try:
-        return store(settings, downloads.map(downloader.page, urls))
-    finally:
-        downloads.shutdown(cancel_futures=True)
+    with ThreadPoolExecutor(1, thread_name_prefix="archive") as creating:
+        created = creating.submit(create_archive, Config.from_settings(settings))
+        try:
+            return store(settings, downloads.map(downloader.page, urls), created)
+        finally:
+            downloads.shutdown(cancel_futures=True)
+
+
+def create_archive(config: Config) -> None:
+    """Create and migrate the archive if there is none yet. Any error is left for the pipeline,
+    which opens the archive after this and reports what is wrong in one line."""
+    if not Path(config.db_path).exists():
+        with contextlib.suppress(StorageError):
+            Archive(config.db_path, lock_timeout=config.lock_timeout).close()
 
 
 def store_saved(settings: PlainSettings, url: str, body: bytes) -> RunResult:
@@ -129,16 +144,21 @@ def store_saved(settings: PlainSettings, url: str, body: bytes) -> RunResult:
     return store(settings, [page])
 
 
-def store(settings: PlainSettings, pages: Iterable[ArticlePage | Failure]) -> RunResult:
-    """Take `pages` the crawl's way into the archive."""
+def store(
+    settings: PlainSettings,
+    pages: Iterable[ArticlePage | Failure],
+    created: Future[None] | None = None,
+) -> RunResult:
+    """Take `pages` the crawl's way into the archive (once `created`, if given, is done)."""
     from crawler.ingest.pipeline import (
         ArchivePipeline,  # trafilatura, sqlite-utils: while we download
     )
-    from storage import StorageError
 
     settings["NEWSDESK_EXTRACT_INLINE"] = True  # a pool costs more than it saves here
     stats = Stats(finish_reason="finished")
     pipeline = ArchivePipeline.from_settings(settings, stats, check=True)
+    if created is not None:
+        created.result()
     pipeline.open_spider()
     result = RunResult(stats=stats)
 

@@ -19,6 +19,7 @@ from crawler.app.cli.common import (
     open_archive,
     settings_options,
 )
+from crawler.app.cli.scaleout import feeds_push
 from crawler.ingest.opml import OpmlError, Subscription, read_opml, write_opml
 from crawler.ingest.sources import normalize_feed_url
 from crawler.ingest.urls import is_http_url
@@ -29,6 +30,9 @@ from storage import SourceRow
 @click.group()
 def feeds() -> None:
     """Find, remember, list, switch off and forget sources (feeds and sitemaps)."""
+
+
+feeds.add_command(feeds_push)  # `feeds push`: the cluster's, in crawler/app/cli/scaleout.py
 
 
 @feeds.command("add")
