@@ -98,3 +98,39 @@ def test_unusable_values_are_passed_over():
 )
 def test_iso_datetime_reads_what_feeds_and_pages_write(value, expected):
     assert iso_datetime(value) == expected
+
+
+HEADLINE = "<h1>Pontoon rebuilt</h1>"
+
+
+def test_the_date_printed_beside_the_headline_is_the_publishers_day():
+    # The page declares UTC; the publisher printed its own calendar day under the headline.
+    late = '<meta property="article:published_time" content="2026-11-21T03:30:00Z">'
+    found = dates(late, HEADLINE + "<p>By Ann Lee · November 20, 2026</p>")
+    assert found["published"] == ("2026-11-20T00:00:00+00:00", "printed")
+    # On the declared day, the declared date-time (and its offset) is kept.
+    evening = '<meta property="article:published_time" content="2026-11-20T23:30:00-05:00">'
+    found = dates(evening, HEADLINE + "<p>By Ann Lee · November 20, 2026</p>")
+    assert found["published"] == ("2026-11-20T23:30:00-05:00", "meta")
+    # A date line above the headline counts too; the nearest one wins.
+    found = dates(body="<p>Nutrition</p><p>March 1, 2024</p>" + HEADLINE + "<p>x</p>")
+    assert found["published"] == ("2024-03-01T00:00:00+00:00", "printed")
+
+
+def test_an_update_line_or_an_ambiguous_number_is_not_the_printed_day():
+    found = dates(body=HEADLINE + "<p>Updated: December 12, 2025</p><p>The pontoon broke.</p>")
+    assert found.get("published", ("", ""))[1] != "printed"
+    found = dates(body=HEADLINE + "<p>Last updated on 12/03/2025 · Published 18.06.2025</p>")
+    assert found["published"] == ("2025-06-18T00:00:00+00:00", "printed")
+    assert dates(body=HEADLINE + "<p>04/05/2025</p>").get("published", ("", ""))[1] != "printed"
+
+
+def test_the_declared_modified_day_never_displaces_the_declared_published_one():
+    head = (
+        '<meta property="article:published_time" content="2021-08-12T19:35:44+00:00">'
+        '<meta property="article:modified_time" content="2025-02-22T08:00:00+00:00">'
+    )
+    # Printed beside the headline without a label, it is still the update's day.
+    found = dates(head, HEADLINE + "<p>February 22, 2025</p>")
+    assert found["published"] == ("2021-08-12T19:35:44+00:00", "meta")
+    assert found["modified"] == ("2025-02-22T08:00:00+00:00", "meta")

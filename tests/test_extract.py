@@ -320,3 +320,121 @@ def test_the_posts_date_glued_to_the_h1_is_not_part_of_the_headline(h1: str, hea
     from crawler.extraction.titles import visible_h1s
 
     assert visible_h1s(tree) == [headline]
+
+
+STORY = "<p>" + "The harbour board voted to rebuild the north pontoon before spring. " * 8 + "</p>"
+
+
+def story_page(head: str = "", top: str = "", h1: str = "Board rebuilds the north pontoon") -> str:
+    return (
+        f"<html><head>{head}</head><body><article>{top}<h1>{h1}</h1>{STORY}</article></body></html>"
+    )
+
+
+def test_a_site_named_after_its_author_names_the_author() -> None:
+    """A personal site ("Erin Spain" on erinspain.com): a common first name makes the site's
+    name a person's; a company's name ("Quiet Light") stays out of the authors."""
+    url = "https://marensolberg.example/2026/11/20/pontoon"
+    head = "<meta property='og:site_name' content='Maren Solberg'>"
+    art = extract_article(
+        story_page(head + "<meta name='author' content='Maren Solberg'>"), url=url
+    )
+    assert (art.authors, art.metadata_source["authors"]) == (["Maren Solberg"], "meta")
+    head = "<meta property='og:site_name' content='Quiet Light'>"
+    art = extract_article(story_page(head + "<meta name='author' content='Quiet Light'>"), url=url)
+    assert art.authors == []
+    # A profile name typed in lower case is a name all the same.
+    art = extract_article(story_page("<meta name='author' content='kirstin boatto'>"), url=url)
+    assert art.authors == ["Kirstin Boatto"]
+
+
+@pytest.mark.parametrize(
+    ("top", "authors", "rule"),
+    [
+        ("<div><span>By</span> <span>Daryl Austin</span></div>", ["Daryl Austin"], "by-line"),
+        ("<div><p>Written by</p><p>Edna Brooks</p></div>", ["Edna Brooks"], "by-line"),
+        (
+            "<a href='/articles/authors/shannon-grilli'>Shannon Grilli</a>",
+            ["Shannon Grilli"],
+            "author-page-link",
+        ),
+        (
+            "<div class='under-menu'><section><div><div class='meta'><span><a>by Meaghan Weeden"
+            "</a></span></div></div></section></div>",
+            ["Meaghan Weeden"],
+            "by-line",
+        ),
+    ],
+)
+def test_visible_bylines(top: str, authors: list[str], rule: str) -> None:
+    """A label in its own element with the name next to it; a link to the author's page; a
+    byline in a page section whose class merely mentions a menu."""
+    art = extract_article(story_page(top=top), url="https://ledger.example/2026/11/20/pontoon")
+    assert (art.authors, art.metadata_source["authors"]) == (authors, rule)
+
+
+def test_news_sites_cxense_author_tag_and_a_list_of_works_is_no_byline() -> None:
+    head = "<meta property='cXenseParse:author' content='Harry Rabinowitz'>"
+    art = extract_article(story_page(head), url="https://ledger.example/2026/11/20/pontoon")
+    assert (art.authors, art.metadata_source["authors"]) == (["Harry Rabinowitz"], "meta")
+    works = "".join(
+        f"<li><p>By:</p><p>{name}</p></li>" for name in ("Rose Potter", "Orlando Kelm", "Ana Ruiz")
+    )
+    page = story_page().replace(
+        "</article>", f"<h2>Further reading</h2><ul>{works}</ul>{STORY}</article>"
+    )
+    art = extract_article(page, url="https://ledger.example/2026/11/20/pontoon")
+    assert art.authors == []
+
+
+LD = '<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{}"}}</script>'
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title", "source"),
+    [
+        # The site's name on the visible headline goes, like on a declared title.
+        (
+            "<meta property='og:site_name' content='PurseBlog'>",
+            "Bags of the week \u2013 PurseBlog",
+            "Bags of the week",
+            "h1",
+        ),
+        # "Story | Section": the longest part is the story's.
+        (
+            "<title>How meditation rewires brains | Opinion</title>",
+            "How meditation rewires brains | Opinion",
+            "How meditation rewires brains",
+            "h1",
+        ),
+        (
+            "<title>The Agency | Machine learning at Georgia Tech</title>",
+            "",
+            "Machine learning at Georgia Tech",
+            "html",
+        ),
+        # A JSON-LD headline cut short: the declared title that goes on is the whole one.
+        (
+            LD.format("Four readers ask how to arrange a living room (Including")
+            + "<meta property='og:title' content='Four readers ask how to arrange a living"
+            " room (Including one trick) - Emily H'>"
+            "<meta property='og:site_name' content='Emily H'>",
+            "",
+            "Four readers ask how to arrange a living room (Including one trick)",
+            "json-ld",
+        ),
+        # ...but a title that goes on after a separator was not cut short.
+        (
+            LD.format("Local Trails")
+            + "<meta property='og:title' content='Local Trails - Blue Line Bike Lab'>",
+            "",
+            "Local Trails",
+            "json-ld",
+        ),
+    ],
+)
+def test_headlines(head: str, h1: str, title: str, source: str) -> None:
+    h1 = f"<h1>{h1}</h1>" if h1 else ""
+    page = f"<html><head>{head}</head><body><article>{h1}{STORY}</article></body></html>"
+    art = extract_article(page, url="https://ledger.example/2026/11/20/pontoon")
+    assert (art.title, art.metadata_source["title"]) == (title, source)

@@ -6,6 +6,7 @@ traced to the rule that found it:
 - `json-ld`: the JSON-LD article's `author` persons (an `@id` reference is looked up);
 - `meta`: `author`, `article:author`, `dc.creator`, `citation_author`... meta tags;
 - `rel=author`, `itemprop=author`: links and elements marked up as the author;
+- `author-page-link`: a link to the author's page ("/author/jane-doe") that names them;
 - `class=author`: an element whose class or id says author or byline (an author box);
 - `by-line`: a short "By A and B" line on the page;
 - `text`: a byline trimmed from the edges of the article's text.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from lxml.etree import XPath
 
@@ -31,8 +33,8 @@ if TYPE_CHECKING:
 
     from crawler.extraction.pagemeta import PageMeta
 
-JSON_LD, META, REL, ITEMPROP, CLASS, BY_LINE, TEXT = (
-    *("json-ld", "meta", "rel=author", "itemprop=author"),
+JSON_LD, META, REL, ITEMPROP, AUTHOR_LINK, CLASS, BY_LINE, TEXT = (
+    *("json-ld", "meta", "rel=author", "itemprop=author", "author-page-link"),
     *("class=author", "by-line", "text"),
 )
 # Elements a byline may sit in, and the classes, ids and opening words that make one a byline.
@@ -53,9 +55,17 @@ OTHER_PART = re.compile(
     r"footer|respond|reply|modal",
     re.I,
 )
-# Menus and filters: "By Event Type", "By Industry" there are not bylines.
-MENU_PART = re.compile(r"menu|filter|dropdown|facet|tab", re.I)
+# Menus and filters: "By Event Type", "By Industry" there are not bylines. A menu entry sits a
+# few levels down in its menu, so only that far up counts (a page section "under-menu" is not).
+MENU_PART = re.compile(r"menu|filter|dropdown|facet|\btabs?\b", re.I)
 MENU_TAGS = {"nav", "label", "button", "select"}
+MENU_DEPTH = 4
+# A byline label alone in its element, the name in the next one: "<span>By</span><a>A B</a>".
+LABEL_ONLY = re.compile(
+    r"^\W*(?:by|written by|posted by|words by|story by|von|par|por|door)\W*$", re.I
+)
+# A link to the author's page: "/author/jane-doe", "/articles/authors/jane-doe/".
+AUTHOR_PAGE = re.compile(r"/(?:author|authors|writers?|contributors?)/(?P<slug>[\w.-]+)/?$")
 
 
 def class_elements(tree: HtmlElement) -> list[HtmlElement]:
@@ -88,19 +98,33 @@ def elsewhere(element: HtmlElement) -> bool:
 
 
 def in_menu(element: HtmlElement) -> bool:
-    for node in (element, *element.iterancestors()):
+    for depth, node in enumerate((element, *element.iterancestors())):
+        if depth > MENU_DEPTH:
+            break
         if node.tag in MENU_TAGS or MENU_PART.search(f"{node.get('class')} {node.get('id')}"):
             return True
     return False
 
 
+def author_page_links(tree: HtmlElement) -> list[HtmlElement]:
+    """Links to the author's own page whose text is that author's name ("/author/jane-doe")."""
+    links = []
+    for link in tree.iter("a"):
+        match = AUTHOR_PAGE.search(urlsplit(link.get("href") or "").path)
+        if match and key(match["slug"]) == key(link.text_content()) != "":
+            links.append(link)
+    return links
+
+
 ELEMENTS: dict[str, Callable[[HtmlElement], list[HtmlElement]]] = {
     REL: XPath('//*[@rel][contains(concat(" ", normalize-space(@rel), " "), " author ")]'),
     ITEMPROP: XPath('//*[@itemprop][contains(@itemprop, "author")][not(self::meta or self::link)]'),
+    AUTHOR_LINK: author_page_links,
     CLASS: class_elements,
     BY_LINE: by_line_elements,
 }
 MAX_ELEMENTS = 12
+WORKS_LIST = 3
 MAX_BYLINE_CHARS = 120
 META_NAMES = (
     "author",
@@ -111,6 +135,7 @@ META_NAMES = (
     "byl",
     "parsely-author",
     "sailthru.author",
+    "cxenseparse:author",
 )
 
 
@@ -166,10 +191,15 @@ def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[li
     for rule, xpath in ELEMENTS.items():
         names: list[str] = []
         group: HtmlElement | None = None
-        for element in xpath(tree)[:MAX_ELEMENTS]:
+        elements = xpath(tree)[:MAX_ELEMENTS]
+        if rule == BY_LINE and works_list(elements, found):
+            continue
+        for element in elements:
             if group is not None and group not in element.iterancestors():
                 continue
             text = " ".join(" ".join(element.itertext()).split())
+            if rule == BY_LINE and LABEL_ONLY.match(text):
+                text = f"{text} {label_follower(element)}"  # "By" here, the name next door
             if not text or len(text) > MAX_BYLINE_CHARS or elsewhere(element):
                 continue
             if rule == BY_LINE and (not BYLINE.match(text) or in_menu(element)):
@@ -180,6 +210,30 @@ def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[li
         if names:
             return dedupe_keys(names), rule
     return [], CLASS
+
+
+def works_list(elements: list[HtmlElement], found: Callable[..., list[str]]) -> bool:
+    """Three or more "By: ..." lines in the story naming different people: a list of books,
+    papers or stories with their authors, not the story's own byline."""
+    bylines = set()
+    for element in elements:
+        if elsewhere(element) or in_menu(element):
+            continue
+        text = " ".join(" ".join(element.itertext()).split())
+        if LABEL_ONLY.match(text):
+            text = f"{text} {label_follower(element)}"
+        if BYLINE.match(text) and (names := found([text])):
+            bylines.add(tuple(key(name) for name in names))
+    return len(bylines) >= WORKS_LIST
+
+
+def label_follower(label: HtmlElement) -> str:
+    """The text right after a byline label: its tail, else its next element's text."""
+    tail: str = label.tail or ""
+    if tail.strip():
+        return tail.strip()
+    follower = label.getnext()
+    return " ".join(" ".join(follower.itertext()).split()) if follower is not None else ""
 
 
 def neighbourhood(element: HtmlElement) -> HtmlElement | None:

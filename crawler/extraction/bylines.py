@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
+from importlib import resources
 
 # "By A and B", "Reporting by: A", "Written by A", "Von A", "Par A"...
 BYLINE = re.compile(
@@ -119,21 +121,50 @@ def people(
     candidates: Iterable[str], *, not_names: Iterable[str | None] = (), single: bool = False
 ) -> list[str]:
     """Candidate author strings reduced to people, without the site's or publisher's name (nor
-    a one-word name that is part of the site's host: "Swoogo" on swoogo.events)."""
+    a one-word name that is part of the site's host: "Swoogo" on swoogo.events), unless that
+    name is a person's: a personal site ("Erin Spain" on erinspain.com, see `personal_site`)."""
     banned = {key(name) for name in not_names if name}
     banned |= {label for name in not_names if name and "." in name for label in name.split(".")}
     found: list[str] = []
     for candidate in candidates:
+        candidate = capitalised(candidate)
         if BYLINE.match(candidate):
             names = parse_byline(candidate, single=single)
         else:
             names = split_names(candidate, single=single)
-        found.extend(name for name in names if key(name) not in banned)
+        found.extend(name for name in names if key(name) not in banned or personal_site(name))
     return [
         name
         for name in dedupe(found)
         if not any(name != other and name.endswith(" " + other) for other in found)
     ]  # "About A B" next to "A B"
+
+
+def personal_site(name: str) -> bool:
+    """A site named after its author ("Erin Spain", "Brian Jenney" on brianjenney.medium.com):
+    two to four words, the first a common first name; a company's name ("Quiet Light", "CBC
+    Bank", "Help Net Security") is not."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and words[0].casefold() in first_names()
+
+
+def capitalised(candidate: str) -> str:
+    """A name written in lower case in a CMS profile ("kirstin boatto") with capitals, when its
+    first word is a common first name; any other text as it is."""
+    words = candidate.split()
+    if 2 <= len(words) <= 3 and candidate.islower() and words[0] in first_names():
+        return " ".join(word.capitalize() for word in words)
+    return candidate
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Common first names, lower case: the US census lists the `names` package ships."""
+    folder = resources.files("names")
+    lists = [(folder / f"dist.{sex}.first").read_text("ascii") for sex in ("male", "female")]
+    return frozenset(
+        line.split()[0].lower() for text in lists for line in text.splitlines() if line
+    )
 
 
 def key(name: str) -> str:

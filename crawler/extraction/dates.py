@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
 
+from crawler.extraction.printeddate import printed_day
+from crawler.extraction.titles import headline_element
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
@@ -47,27 +50,40 @@ def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tupl
 
     Each is declared by JSON-LD, meta tags or `<time>` elements, in this order. The published
     date's calendar day is checked against the date in the article's URL ("/2026/11/20/"),
-    else against htmldate's reading of the page (its original date; the dates printed on the
-    page too when the page declares none):
-    the declared date-time, with the publisher's offset, is kept when it falls on that day;
-    otherwise that day is the published date. `modified` is never taken for `published`.
+    else the date printed beside the headline ("By A · March 9, 2026", not "Updated ..."),
+    else htmldate's reading of the page (its original date; the dates printed on the page too
+    when the page declares none): the declared date-time, with the publisher's offset, is kept
+    when it falls on that day; otherwise that day is the published date. `modified` is never
+    taken for `published`: when the page declares when it was published, a printed date or a
+    guess that is its declared modified day does not replace it.
     """
     declared = declared_dates(tree, page)
     found = {name: value for name, value in declared.items() if name == "modified"}
-    if published := published_date(tree, declared.get("published"), url):
+    if published := published_date(tree, declared, url):
         found["published"] = published
     return found
 
 
 def published_date(
-    tree: HtmlElement, declared: tuple[str, str] | None, url: str
+    tree: HtmlElement, declared: dict[str, tuple[str, str]], url: str
 ) -> tuple[str, str] | None:
     """(the published date, its source): see `page_dates`."""
+    published = declared.get("published")
+    updated = declared["modified"][0][:10] if "modified" in declared else None
+
+    def not_the_update(day: str | None) -> str | None:
+        if published and day == updated and day != published[0][:10]:
+            return None  # the page says this day is when it was updated, not published
+        return day
+
     day, source = url_day(url), "url"
+    if day is None:
+        day, source = not_the_update(printed_day(tree, headline_element(tree))), "printed"
     if day is None:  # htmldate reads the page; all of it (slower) only when nothing is declared
-        day, source = guess_day(tree, url, extensive=declared is None), "htmldate"
-    if declared and (day is None or declared[0][:10] == day):
-        return declared
+        guess = guess_day(tree, url, extensive=published is None)
+        day, source = not_the_update(guess), "htmldate"
+    if published and (day is None or published[0][:10] == day):
+        return published
     return (f"{day}T00:00:00+00:00", source) if day else None
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from lxml.html import HtmlElement
 
@@ -60,9 +60,8 @@ def unmangle(text: str) -> str:
         return text
 
 
-def visible_h1s(tree: HtmlElement) -> list[str]:
-    """The texts of the page's `<h1>` elements that a reader sees, in page order."""
-    found = []
+def visible_h1_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The page's `<h1>` elements that a reader sees, in page order."""
     for h1 in tree.iter("h1"):
         style = (h1.get("style") or "").replace(" ", "")
         if h1.get("hidden") is not None or "display:none" in style:
@@ -70,6 +69,18 @@ def visible_h1s(tree: HtmlElement) -> list[str]:
         parent = h1.getparent()
         if any(HIDDEN.search(node.get("class") or "") for node in (h1, parent) if node is not None):
             continue
+        yield h1
+
+
+def headline_element(tree: HtmlElement) -> HtmlElement | None:
+    """The first visible `<h1>` with text: where the story's header is."""
+    return next((h1 for h1 in visible_h1_elements(tree) if clean(h1.text_content())), None)
+
+
+def visible_h1s(tree: HtmlElement) -> list[str]:
+    """The texts of the page's `<h1>` elements that a reader sees, in page order."""
+    found = []
+    for h1 in visible_h1_elements(tree):
         text = clean(h1.text_content())
         if (first := h1.find(".//p")) is not None and first.getnext() is not None:
             text = clean(first.text_content())  # a headline paragraph over a standfirst
@@ -127,18 +138,45 @@ def headline(
 ) -> tuple[str | None, str]:
     """(the headline, where it came from): the visible `<h1>` that the declared titles (JSON-LD
     `headline`, `og:title`, `<title>`, as (source, value)) agree with, else the page's one
-    `<h1>` if it is related to them, else the first declared title without the site's name."""
+    `<h1>` if it is related to them, else the first declared title (the longer one when a
+    later title goes on where it stops: JSON-LD headlines are often cut at 110 characters);
+    each without the site's name or the parts a "|" adds to it (see `main_part`)."""
     titles = [(source, text) for source, value in declared if (text := clean(value))]
     h1s = [h1 for h1 in visible_h1s(tree) if not is_site(h1, site_names)]
     for h1 in h1s:
         if any(matches(h1, title) for _, title in titles):
-            return h1, "h1"
+            return main_part(strip_site(h1, site_names) or h1), "h1"
     if len(h1s) == 1 and len(h1s[0].split()) >= 2 and related(h1s[0], titles):
-        return h1s[0], "h1"
-    for source, title in titles:
-        if stripped := strip_site(title, site_names):
-            return stripped, source
+        return main_part(strip_site(h1s[0], site_names) or h1s[0]), "h1"
+    stripped = [
+        (source, main_part(cut))
+        for source, title in titles
+        if (cut := strip_site(title, site_names))
+    ]
+    for n, (source, title) in enumerate(stripped):
+        for _, later in stripped[n + 1 :]:
+            if cut_short(title, later):
+                return later, source
+        return title, source
     return None, "h1"
+
+
+def cut_short(title: str, later: str) -> bool:
+    """`later` goes on where `title` stops, mid-sentence: "... Find Solutions (Including" and
+    "... Find Solutions (Including One Universal Trick)"; not "Story" and "Story - Site"."""
+    if len(later) <= len(title) or not normal(later).startswith(normal(title)):
+        return False
+    rest = later[len(title) :] if later.startswith(title) else later[len(later) - len(title) :]
+    return not SEPARATORS.match(rest) and not re.match(
+        r"\s*[|\u2013\u2014\u00b7\u2022:/~(\[-]", rest
+    )
+
+
+def main_part(title: str) -> str:
+    """The longest of a title's parts between " | " ("Story | Opinion", "Story | Section |
+    Publisher", "Desk | Story"): the others name a section, a series or a site."""
+    parts = [part.strip() for part in re.split(r"\s+\|\s+", title) if part.strip()]
+    return max(parts, key=len) if len(parts) > 1 else title
 
 
 def related(h1: str, titles: list[tuple[str, str]]) -> bool:

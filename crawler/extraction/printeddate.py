@@ -1,0 +1,141 @@
+"""The date a page prints beside its headline: "By Jane Doe · March 9, 2026", "Nutrition
+March 1, 2024 <h1>...", "Published: 12.12.2025".
+
+That line is what the publisher shows readers as the story's date, in the publisher's own
+calendar day; the declared dates are often an import's, a template's or the server's (in UTC).
+Only a date close to the headline counts (the nearest within a few lines before or after it),
+and not one labelled as an update ("Updated", "Last updated on", "Reviewed").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lxml.html import HtmlElement
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<{}>(?:19|20)\d\d)"
+_DAY = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
+# "March 9, 2026", "9 March 2026", "9th of Mar. 2026", "2026-03-09", "12.12.2025", "03/09/2026".
+PRINTED = re.compile(
+    r"\b(?:"
+    + rf"{_MONTH.format('m1')}\s+{_DAY.format('d1')},?\s+{_YEAR.format('y1')}"
+    + rf"|{_DAY.format('d2')}\s+(?:of\s+)?{_MONTH.format('m2')},?\s+{_YEAR.format('y2')}"
+    + rf"|{_YEAR.format('y3')}[-/](?P<m3>\d\d)[-/](?P<d3>\d\d)"
+    + rf"|(?P<a4>\d{{1,2}})[./](?P<b4>\d{{1,2}})[./]{_YEAR.format('y4')}"
+    + r")\b",
+    re.IGNORECASE,
+)
+# A label that makes the date after it an update's, not the publication's.
+UPDATE_LABEL = re.compile(
+    r"(?:updated|modified|reviewed|edited|last update|aktualisiert|mis à jour|actualizado)"
+    r"\W*(?:on|at)?\W*$",
+    re.IGNORECASE,
+)
+SKIP = {"script", "style", "noscript", "template", "svg"}
+BEFORE_CHARS, AFTER_CHARS = 150, 400
+
+
+def printed_day(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
+    """The publication day ("YYYY-MM-DD") printed nearest the headline element, if any."""
+    if headline is None:
+        return None
+    before, after = text_around(tree, headline)
+    found: list[tuple[int, str]] = []
+    for match in PRINTED.finditer(after):
+        if day := publication_day(after, match):
+            found.append((match.start(), day))
+            break
+    for match in PRINTED.finditer(before):
+        if day := publication_day(before, match):
+            found.append((len(before) - match.end(), day))
+    return min(found)[1] if found else None
+
+
+def publication_day(text: str, match: re.Match[str]) -> str | None:
+    """The matched date as "YYYY-MM-DD", unless labelled an update or not a real day."""
+    if UPDATE_LABEL.search(text[max(0, match.start() - 30) : match.start()]):
+        return None
+    parts = match.groupdict()
+    if parts["y1"] or parts["y2"]:
+        n = "1" if parts["y1"] else "2"
+        year, month, day = int(parts["y" + n]), MONTHS[parts["m" + n].lower()], int(parts["d" + n])
+    elif parts["y3"]:
+        year, month, day = int(parts["y3"]), int(parts["m3"]), int(parts["d3"])
+    else:  # "12.03.2026": day first, or month first; unreadable when both could be the month
+        year, first, second = int(parts["y4"]), int(parts["a4"]), int(parts["b4"])
+        if first > 12 >= second or first == second:
+            month, day = second, first
+        elif second > 12 >= first:
+            month, day = first, second
+        else:
+            return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def text_around(tree: HtmlElement, element: HtmlElement) -> tuple[str, str]:
+    """The page's visible text just before `element` and just after it (its own text left
+    out), each as one line of at most BEFORE_CHARS and AFTER_CHARS characters."""
+    before, after = "", ""
+    state = "before"
+    for closing, node in walk(tree):
+        if node is element:
+            state = "after" if closing else "inside"
+            chunk = node.tail if closing else None
+        elif state == "inside":
+            continue
+        elif closing:
+            chunk = node.tail
+        else:
+            chunk = node.text if isinstance(node.tag, str) and node.tag not in SKIP else None
+        if not chunk or not chunk.strip():
+            continue
+        if state == "before":
+            before = (before + " " + chunk)[-4 * BEFORE_CHARS :]
+        elif state == "after":
+            after += " " + chunk
+            if len(after) > 2 * AFTER_CHARS:
+                break
+    return " ".join(before.split())[-BEFORE_CHARS:], " ".join(after.split())[:AFTER_CHARS]
+
+
+def walk(tree: HtmlElement) -> Iterator[tuple[bool, HtmlElement]]:
+    """(closing, node) for every node's opening and closing, in document order; comments
+    included, for the text after them (lxml's `iterwalk` leaves them out)."""
+    stack: list[tuple[bool, HtmlElement]] = [(False, tree)]
+    while stack:
+        closing, node = stack.pop()
+        yield closing, node
+        if not closing:
+            stack.append((True, node))
+            if node.tag not in SKIP:
+                stack.extend((False, child) for child in reversed(node))
