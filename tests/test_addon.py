@@ -48,6 +48,9 @@ class Articles(ArticleSpider):
 '''
 
 
+STORIES = ("council-vote", "ferry-strike", "harbour-pontoon", "lighthouse")
+
+
 def make_project(folder: Path) -> Path:
     """A Scrapy project as `scrapy startproject` lays it out, with the add-on as its only
     newsdesk setting."""
@@ -69,9 +72,10 @@ def make_project(folder: Path) -> Path:
     return folder
 
 
-def scrapy_crawl(project: Path, spider: str, urls: list[str], db: Path) -> str:
+def scrapy_crawl(project: Path, spider: str, urls: list[str], db: Path, *settings: str) -> str:
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"urls={','.join(urls)}"]
     command += ["-s", f"NEWSDESK_DB={db}", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO"]
+    command += [a for setting in settings for a in ("-s", setting)]
     proc = subprocess.run(
         command,
         cwd=project,
@@ -104,3 +108,14 @@ def test_a_foreign_project_stores_articles_through_the_addon(site, tmp_path):
     failures = {row["url"]: row["reason"] for row in Database(db2)["failures"].rows}
     assert failures == {f"{site.url}/news/gone.html": reasons.http_status(404)}
     assert Database(db2)["articles"].count == 1
+
+
+def test_a_foreign_project_keeps_its_limit_per_site_with_no_delay(site, tmp_path):
+    """Scrapy 2.19 alone starts every queued request to a host at once when DOWNLOAD_DELAY is
+    0; the add-on takes it as 1 ms, which keeps CONCURRENT_REQUESTS_PER_DOMAIN."""
+    project = make_project(tmp_path / "project")
+    site.delay = 0.2  # each /news/ page: requests overlap when they may
+    urls = [f"{site.url}/news/{page}.html?copy={n}" for n in range(4) for page in STORIES]
+    scrapy_crawl(project, "pages", urls, tmp_path / "a.db", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+    assert site.requests["/news/council-vote.html"] == 4
+    assert site.peak_in_flight == 2

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler import __version__
 from crawler.components import settings as defaults
+from crawler.components.delay import keep_concurrency_limit
 from crawler.ingest.config import BadValue, Config, ConfigError, typed
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ OPTIONS = {
     "lock_timeout": "NEWSDESK_LOCK_TIMEOUT",
 }
 # Scrapy's priorities for "project" and "cmdline", and newsdesk's layers between them.
-MIN_DOWNLOAD_DELAY = 0.001  # seconds (see `Layers.scrapy_settings`)
 PRIORITY = {"project": 20, "command": 21, "config_file": 25, "env": 35, "flags": 40, "cmdline": 50}
 
 
@@ -199,11 +199,7 @@ class Layers:
         settings = Settings()
         for layer in self.stack:
             settings.update(layer.values, priority=layer.priority)
-        # Scrapy 2.19 starts every request queued for a host at once when the host's delay is
-        # 0, whatever CONCURRENT_REQUESTS_PER_DOMAIN says; a delay of 1 ms keeps the limit.
-        if settings.getfloat("DOWNLOAD_DELAY") < MIN_DOWNLOAD_DELAY:
-            priority = settings.getpriority("DOWNLOAD_DELAY") or 0
-            settings.set("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority=priority)
+        keep_concurrency_limit(settings)
         return settings
 
     def plain_settings(self) -> PlainSettings:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crawler.components import settings as newsdesk
+from crawler.components.delay import keep_concurrency_limit
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -26,7 +27,8 @@ COMPONENTS = ("ITEM_PIPELINES", "EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_
 class NewsdeskAddon:
     """Adds newsdesk's pipeline, extensions and middlewares to a project (replacing Scrapy's
     robots.txt middleware), newsdesk's `NEWSDESK_*` settings with their defaults, and
-    ROBOTSTXT_OBEY. All at the "addon" priority: what the project's own settings say wins."""
+    ROBOTSTXT_OBEY. All at the "addon" priority: what the project's own settings say wins,
+    except a DOWNLOAD_DELAY under 1 ms, taken as 1 ms (crawler/components/delay.py)."""
 
     def update_settings(self, settings: BaseSettings) -> None:
         for name in COMPONENTS:
@@ -37,3 +39,4 @@ class NewsdeskAddon:
             if name.startswith("NEWSDESK_"):
                 settings.set(name, getattr(newsdesk, name), priority="addon")
         settings.set("ROBOTSTXT_OBEY", True, priority="addon")
+        keep_concurrency_limit(settings)
