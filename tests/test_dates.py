@@ -1,6 +1,6 @@
 """Published and modified dates (crawler/extraction/dates.py): kept apart, taken from JSON-LD,
-then meta tags, then <time>; the published day is checked against the URL's date, else
-htmldate's reading of the page, which decides when they disagree."""
+then meta tags, then <time>; the published day is checked against the URL's date, else the date
+printed beside the headline; htmldate reads only pages that declare no published date."""
 
 from __future__ import annotations
 
@@ -134,3 +134,9 @@ def test_the_declared_modified_day_never_displaces_the_declared_published_one():
     found = dates(head, HEADLINE + "<p>February 22, 2025</p>")
     assert found["published"] == ("2021-08-12T19:35:44+00:00", "meta")
     assert found["modified"] == ("2025-02-22T08:00:00+00:00", "meta")
+
+
+def test_a_guess_never_replaces_a_declared_published_date():
+    head = '<meta property="article:published_time" content="2026-11-20T07:30:00+01:00">'
+    found = dates(head, "<p>Published 16 November 2026</p><p>The pontoon broke.</p>")
+    assert found["published"] == ("2026-11-20T07:30:00+01:00", "meta")

@@ -438,3 +438,28 @@ def test_headlines(head: str, h1: str, title: str, source: str) -> None:
     page = f"<html><head>{head}</head><body><article>{h1}{STORY}</article></body></html>"
     art = extract_article(page, url="https://ledger.example/2026/11/20/pontoon")
     assert (art.title, art.metadata_source["title"]) == (title, source)
+
+
+def test_the_first_of_several_h1s_is_the_headline_when_related_to_the_shared_title() -> None:
+    """Several <h1>s (the story's, then "Next in your guide..."): the first is the headline if
+    it shares words with the og:title; a blog's name in the first <h1> is not, though the
+    <title> repeats it."""
+    h1s = "<h1>The best trails in Houston for biking</h1><h1>Next in your guide</h1>"
+    head = "<meta property='og:title' content='Our favourite biking spots in Houston'>"
+    page = f"<html><head>{head}</head><body><article>{h1s}{STORY}</article></body></html>"
+    art = extract_article(page, url="https://ledger.example/2026/11/20/pontoon")
+    assert (art.title, art.metadata_source["title"]) == (
+        "The best trails in Houston for biking",
+        "h1",
+    )
+    h1s = "<h1>Engora Data Blog</h1><h1>Small is the new large</h1>"
+    head = (
+        "<title>Engora Data Blog: Small adventures with small models</title>"
+        "<meta property='og:title' content='Small adventures with small models'>"
+    )
+    page = f"<html><head>{head}</head><body><article>{h1s}{STORY}</article></body></html>"
+    art = extract_article(page, url="https://ledger.example/2026/11/20/pontoon")
+    assert (art.title, art.metadata_source["title"]) == (
+        "Small adventures with small models",
+        "meta",
+    )

@@ -50,12 +50,13 @@ def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tupl
 
     Each is declared by JSON-LD, meta tags or `<time>` elements, in this order. The published
     date's calendar day is checked against the date in the article's URL ("/2026/11/20/"),
-    else the date printed beside the headline ("By A · March 9, 2026", not "Updated ..."),
-    else htmldate's reading of the page (its original date; the dates printed on the page too
-    when the page declares none): the declared date-time, with the publisher's offset, is kept
-    when it falls on that day; otherwise that day is the published date. `modified` is never
-    taken for `published`: when the page declares when it was published, a printed date or a
-    guess that is its declared modified day does not replace it.
+    else the date printed beside the headline ("By A · March 9, 2026", not "Updated ..."):
+    the declared date-time, with the publisher's offset, is kept when it falls on that day;
+    otherwise that day is the published date. Only a page that declares no published date is
+    read by htmldate (its original date; the dates printed anywhere on the page when its quick
+    search finds none): a guess never replaces a declaration. `modified` is never taken for
+    `published`: when the page declares when it was published, a printed date that is its
+    declared modified day does not replace it.
     """
     declared = declared_dates(tree, page)
     found = {name: value for name, value in declared.items() if name == "modified"}
@@ -79,9 +80,8 @@ def published_date(
     day, source = url_day(url), "url"
     if day is None:
         day, source = not_the_update(printed_day(tree, headline_element(tree))), "printed"
-    if day is None:  # htmldate reads the page; all of it (slower) only when nothing is declared
-        guess = guess_day(tree, url, extensive=published is None)
-        day, source = not_the_update(guess), "htmldate"
+    if day is None and published is None:  # htmldate reads the page: a guess, the last resort
+        day, source = guess_day(tree, url), "htmldate"
     if published and (day is None or published[0][:10] == day):
         return published
     return (f"{day}T00:00:00+00:00", source) if day else None
@@ -117,13 +117,13 @@ def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, st
     return found
 
 
-def guess_day(tree: HtmlElement, url: str, *, extensive: bool = True) -> str | None:
+def guess_day(tree: HtmlElement, url: str) -> str | None:
     """htmldate's original-date guess, "YYYY-MM-DD" (it works on a copy of the tree and
     never fetches); its extensive search, which also reads the dates printed on the page and
-    costs ten times more, runs only when `extensive` and the quick one finds nothing; the 1st
-    of a month it finds is refused."""
+    costs ten times more, runs only when the quick one finds nothing; the 1st of a month that
+    search finds is refused."""
     guess = find_date(tree, url=url, original_date=True, extensive_search=False)
-    if guess is None and extensive:
+    if guess is None:
         guess = find_date(tree, url=url, original_date=True, extensive_search=True)
         if isinstance(guess, str) and guess.endswith("-01"):
             # Its last resorts: a copyright line's year ("© 2026") as 1 January, a month

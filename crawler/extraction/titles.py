@@ -137,16 +137,20 @@ def headline(
     tree: HtmlElement, declared: list[tuple[str, str | None]], site_names: list[str]
 ) -> tuple[str | None, str]:
     """(the headline, where it came from): the visible `<h1>` that the declared titles (JSON-LD
-    `headline`, `og:title`, `<title>`, as (source, value)) agree with, else the page's one
-    `<h1>` if it is related to them, else the first declared title (the longer one when a
-    later title goes on where it stops: JSON-LD headlines are often cut at 110 characters);
-    each without the site's name or the parts a "|" adds to it (see `main_part`)."""
+    `headline`, `og:title`, `<title>`, as (source, value)) agree with, else the page's first
+    `<h1>` if it is related to them (to the titles written for sharing, when there are
+    several), else the first declared title (the longer one when a later title goes on where
+    it stops: JSON-LD headlines are often cut at 110 characters); each without the site's name
+    or the parts a "|" adds to it (see `main_part`)."""
     titles = [(source, text) for source, value in declared if (text := clean(value))]
     h1s = [h1 for h1 in visible_h1s(tree) if not is_site(h1, site_names)]
     for h1 in h1s:
         if any(matches(h1, title) for _, title in titles):
             return main_part(strip_site(h1, site_names) or h1), "h1"
-    if len(h1s) == 1 and len(h1s[0].split()) >= 2 and related(h1s[0], titles):
+    # The first of several `<h1>`s, if related to the titles written for sharing (the
+    # `<title>` often carries the blog's name, which an `<h1>` over the page repeats).
+    shared = [(source, title) for source, title in titles if source != "html"] or titles
+    if h1s and len(h1s[0].split()) >= 2 and related(h1s[0], titles if len(h1s) == 1 else shared):
         return main_part(strip_site(h1s[0], site_names) or h1s[0]), "h1"
     stripped = [
         (source, main_part(cut))
