@@ -140,3 +140,20 @@ def test_a_guess_never_replaces_a_declared_published_date():
     head = '<meta property="article:published_time" content="2026-11-20T07:30:00+01:00">'
     found = dates(head, "<p>Published 16 November 2026</p><p>The pontoon broke.</p>")
     assert found["published"] == ("2026-11-20T07:30:00+01:00", "meta")
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Von Anna Schmidt, 9. März 2026", "2026-03-09"),
+        ("Por Ana Ruiz, 9 de marzo de 2026", "2026-03-09"),
+        ("Par Luc Martin, le 5 mars 2026", "2026-03-05"),
+        ("By: FlowGuard on 04-ago-2021 5:11:10", "2021-08-04"),
+        ("9th of Mar. 2026", "2026-03-09"),
+    ],
+)
+def test_printed_days_in_the_languages_the_trimmer_knows(line, day):
+    assert dates(body=f"{HEADLINE}<p>{line}</p>")["published"] == (
+        f"{day}T00:00:00+00:00",
+        "printed",
+    )

@@ -18,35 +18,33 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+# Month names and abbreviations in English, French, German, Spanish, Italian, Portuguese and
+# Dutch (those the boilerplate trimmer knows too); where languages share one, it is the same month.
+MONTH_NAMES = (
+    "jan january janv janvier januar jänner ene enero gen gennaio janeiro januari",
+    "feb february févr fevr février fevrier februar febrero febbraio fev fevereiro februari",
+    "mar march mars märz maerz marzo março mrt maart",
+    "apr april avr avril abr abril aprile",
+    "may mai mayo mag maggio maio mei",
+    "jun june juin juni junio giu giugno junho",
+    "jul july juil juillet juli julio lug luglio julho",
+    "aug august août aout ago agosto augustus",
+    "sep sept september septembre septiembre set settembre setembro",
+    "oct october octobre okt oktober octubre ott ottobre out outubro",
+    "nov november novembre noviembre novembro",
+    "dec december déc dec décembre decembre dez dezember dic diciembre dicembre dezembro",
+)
+MONTHS = {name: number for number, names in enumerate(MONTH_NAMES, 1) for name in names.split()}
 _MONTH = "(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<{}>(?:19|20)\d\d)"
-_DAY = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
-# "March 9, 2026", "9 March 2026", "9th of Mar. 2026", "2026-03-09", "12.12.2025", "03/09/2026".
+_DAY = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?"
+# "March 9, 2026", "9 March 2026", "9th of Mar. 2026", "9. März 2026", "9 de marzo de 2026",
+# "04-ago-2021", "2026-03-09", "12.12.2025", "03/09/2026".
 PRINTED = re.compile(
     r"\b(?:"
     + rf"{_MONTH.format('m1')}\s+{_DAY.format('d1')},?\s+{_YEAR.format('y1')}"
-    + rf"|{_DAY.format('d2')}\s+(?:of\s+)?{_MONTH.format('m2')},?\s+{_YEAR.format('y2')}"
+    + rf"|{_DAY.format('d2')}(?:\s+(?:of|de)\s+|\s+|-){_MONTH.format('m2')}"
+    + rf"(?:,?\s+(?:de\s+|del\s+)?|-){_YEAR.format('y2')}"
     + rf"|{_YEAR.format('y3')}[-/](?P<m3>\d\d)[-/](?P<d3>\d\d)"
     + rf"|(?P<a4>\d{{1,2}})[./](?P<b4>\d{{1,2}})[./]{_YEAR.format('y4')}"
     + r")\b",
@@ -54,7 +52,8 @@ PRINTED = re.compile(
 )
 # A label that makes the date after it an update's, not the publication's.
 UPDATE_LABEL = re.compile(
-    r"(?:updated|modified|reviewed|edited|last update|aktualisiert|mis à jour|actualizado)"
+    r"(?:updated|modified|reviewed|edited|last update|aktualisiert|geändert|mis à jour|"
+    r"modifié|actualizado|actualización|aggiornato|atualizado|bijgewerkt)"
     r"\W*(?:on|at)?\W*$",
     re.IGNORECASE,
 )
