@@ -463,3 +463,57 @@ def test_the_first_of_several_h1s_is_the_headline_when_related_to_the_shared_tit
         "Small adventures with small models",
         "meta",
     )
+
+
+def test_bylines_lose_the_date_before_the_name_the_team_after_it_and_avatar_initials() -> None:
+    candidates = [
+        "Dec. 19, 2025 \u00b7 Niko Matsakis on behalf of the Rust team",
+        "Nov 25, 2025 Julian K. Arni",
+        "CM Craig McCarthy Last updated 3 May",
+        "Licensed Q Arabica Grader, M.A. Journalism",  # jobs and degrees, no name
+        "Citadel Financial Tips",
+    ]
+    assert people(candidates) == ["Niko Matsakis", "Julian K. Arni", "Craig McCarthy"]
+
+
+@pytest.mark.parametrize(
+    ("head", "top", "authors", "rule"),
+    [
+        # An author box: the name over a long bio.
+        (
+            "",
+            "<div class='blog_author-box'><div>Lauren Vetter</div><p>"
+            + "Lauren writes about growth marketing for healthcare technology companies. " * 3
+            + "</p></div>",
+            ["Lauren Vetter"],
+            "class=author",
+        ),
+        (
+            "",
+            "<div><span>Article by</span><div>Matias Heikkila</div></div>",
+            ["Matias Heikkila"],
+            "by-line",
+        ),
+        # A personal blog that names nobody but itself.
+        (
+            "<meta property='og:site_name' content=\"Colin Watson's blog\">",
+            "",
+            ["Colin Watson"],
+            "site-name",
+        ),
+        ("<meta property='og:site_name' content='Ava Community Energy'>", "", [], None),
+        # The page's JSON-LD is a WebPage, not an article: its author is the story's.
+        (
+            '<script type="application/ld+json">{"@type": "WebPage", "author": {"@type": "Person",'
+            ' "name": "\u00c7elik Nimani"}}</script>',
+            "",
+            ["\u00c7elik Nimani"],
+            "json-ld",
+        ),
+    ],
+)
+def test_more_bylines(head: str, top: str, authors: list[str], rule: str | None) -> None:
+    art = extract_article(
+        story_page(head, top=top), url="https://ledger.example/2026/11/20/pontoon"
+    )
+    assert (art.authors, art.metadata_source.get("authors")) == (authors, rule)

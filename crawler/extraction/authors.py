@@ -9,7 +9,9 @@ traced to the rule that found it:
 - `author-page-link`: a link to the author's page ("/author/jane-doe") that names them;
 - `class=author`: an element whose class or id says author or byline (an author box);
 - `by-line`: a short "By A and B" line on the page;
-- `text`: a byline trimmed from the edges of the article's text.
+- `text`: a byline trimmed from the edges of the article's text;
+- `site-name`: nothing else names anyone, and the site is named after a person (a personal
+  blog: "Owain Brennan", "Colin Watson's blog").
 
 Candidates are reduced to people (`bylines.people`): a site's, publisher's or agency's name,
 a job, a date and stray symbols are never stored. A later rule wins over an earlier one only
@@ -24,7 +26,7 @@ from urllib.parse import urlsplit
 
 from lxml.etree import XPath
 
-from crawler.extraction.bylines import BYLINE, key, parse_byline, people
+from crawler.extraction.bylines import BYLINE, is_person, key, parse_byline, people, personal_site
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,17 +35,20 @@ if TYPE_CHECKING:
 
     from crawler.extraction.pagemeta import PageMeta
 
-JSON_LD, META, REL, ITEMPROP, AUTHOR_LINK, CLASS, BY_LINE, TEXT = (
+JSON_LD, META, REL, ITEMPROP, AUTHOR_LINK, CLASS, BY_LINE, TEXT, SITE = (
     *("json-ld", "meta", "rel=author", "itemprop=author", "author-page-link"),
-    *("class=author", "by-line", "text"),
+    *("class=author", "by-line", "text", "site-name"),
 )
+# "Colin Watson's blog": the site of a person.
+POSSESSIVE = re.compile(r"['\u2019]s\s+(?:blog|site|notes|journal|newsletter|weblog)$", re.I)
 # Elements a byline may sit in, and the classes, ids and opening words that make one a byline.
 # (Plain regular expressions over `iter()`: EXSLT ones in XPath cost a Python call per element.)
 TAGS = ("a", "span", "strong", "em", "small", "b", "p", "div", "li", "address", "h3", "h4", "h5")
 BYLINE_CLASS = re.compile(r"author|byline|\bbyl\b|writer|posted-?by|written-?by", re.I)
 BYLINE_ID = re.compile(r"author|byline", re.I)
 BY_WORDS = re.compile(
-    r"^(?:by|written by|posted by|words by|story by|von|par|por|door)(?:\s|:|$)"
+    r"^(?:by|written by|posted by|words by|story by|article by|authored by|author|"
+    r"von|par|por|door)(?:\s|:|$)"
     r"|^(?-i:(?:Written|Posted|Words|Story) by[A-Z])",
     re.I,
 )
@@ -62,7 +67,9 @@ MENU_TAGS = {"nav", "label", "button", "select"}
 MENU_DEPTH = 4
 # A byline label alone in its element, the name in the next one: "<span>By</span><a>A B</a>".
 LABEL_ONLY = re.compile(
-    r"^\W*(?:by|written by|posted by|words by|story by|von|par|por|door)\W*$", re.I
+    r"^\W*(?:by|written by|posted by|words by|story by|article by|authored by|author|"
+    r"von|par|por|door)\W*$",
+    re.I,
 )
 # A link to the author's page: "/author/jane-doe", "/articles/authors/jane-doe/".
 AUTHOR_PAGE = re.compile(r"/(?:author|authors|writers?|contributors?)/(?P<slug>[\w.-]+)/?$")
@@ -126,6 +133,7 @@ ELEMENTS: dict[str, Callable[[HtmlElement], list[HtmlElement]]] = {
 MAX_ELEMENTS = 12
 WORKS_LIST = 3
 MAX_BYLINE_CHARS = 120
+MAX_NAME_CHARS = 60
 META_NAMES = (
     "author",
     "article:author",
@@ -168,7 +176,19 @@ def page_authors(
     ):
         if not best[0] or covers(later[0], best[0]):
             best = later if later[0] else best
+    if not best[0] and (owner := site_owner(site_names[:1])):
+        best = ([owner], SITE)
     return best
+
+
+def site_owner(site_names: list[str]) -> str | None:
+    """The person a personal site is named after ("Owain Brennan", "Colin Watson's blog"),
+    when nothing else on the page names an author."""
+    for name in site_names:
+        name = POSSESSIVE.sub("", name.strip())
+        if personal_site(name) and is_person(name):
+            return name
+    return None
 
 
 def meta_authors(page: PageMeta, name: str) -> list[str]:
@@ -200,6 +220,8 @@ def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[li
             text = " ".join(" ".join(element.itertext()).split())
             if rule == BY_LINE and LABEL_ONLY.match(text):
                 text = f"{text} {label_follower(element)}"  # "By" here, the name next door
+            if rule == CLASS and len(text) > MAX_BYLINE_CHARS:
+                text = box_name(element)  # an author box: the name over a bio
             if not text or len(text) > MAX_BYLINE_CHARS or elsewhere(element):
                 continue
             if rule == BY_LINE and (not BYLINE.match(text) or in_menu(element)):
@@ -210,6 +232,14 @@ def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[li
         if names:
             return dedupe_keys(names), rule
     return [], CLASS
+
+
+def box_name(box: HtmlElement) -> str:
+    """An author box's first line, when it is short (the name over the bio): "" if none."""
+    for line in box.itertext():
+        if line := " ".join(line.split()):
+            return line if len(line) <= MAX_NAME_CHARS else ""
+    return ""
 
 
 def works_list(elements: list[HtmlElement], found: Callable[..., list[str]]) -> bool:

@@ -9,7 +9,8 @@ from importlib import resources
 
 # "By A and B", "Reporting by: A", "Written by A", "Von A", "Par A"...
 BYLINE = re.compile(
-    r"^\W*(?:(?:story|words|text|written|reporting|reported|additional reporting|report|"
+    r"^\W*(?:(?:story|words|text|written|reporting|reported|additional reporting|report|article|"
+    r"authored|"
     r"interview|compiled|photos? and text)\s+by|by|von|par|por|di|door|texto|text|"
     r"autor|auteur|author|authors|autore|redacción)(?:\b|(?-i:(?=[A-Z])))\s*:?\s*(?P<names>.+)$",
     re.IGNORECASE,
@@ -38,18 +39,29 @@ NOT_A_PERSON = re.compile(
     r"author|authors|home|menu|login|subscribe|search|contact|"
     r"director|manager|officer|head|chief|founder|ceo|president|senior|specialist|expert|"
     r"consultant|marketing|category|policy|official|foundation|association|society|institute|"
-    r"university|college|council|club|store|shop|former)\b"
+    r"university|college|council|club|store|shop|former|clinic|hospital|bank|financial|tips|"
+    r"strategy|licensed|certified|journalism|solutions)\b"
     r"|https?:|www\.|\.com\b|[@:#]|\d|^the\b",
     re.IGNORECASE,
 )
 # A capital glued to a lower-case letter: "Jane DoeThe Gazette", but also "DeSiato", "McCarthy".
 GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
+# A date line before a byline's name: "Dec. 19, 2025 · ", "Nov 25, 2025 ".
+LEADING_DATE = re.compile(
+    r"^\W*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w*,?\s+)?"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}|"
+    r"\d{4}-\d\d-\d\d|\d{1,2}[./]\d{1,2}[./]\d{4})[\s\u00b7\u2022|,-]*"
+)
+BEHALF = re.compile(r"\s+(?:on behalf of|for|at)\s+(?=[A-Z]|the\b)")
+# An avatar's initials before a name: "CM Craig McCarthy".
+INITIALS = re.compile(r"^([A-Z])([A-Z])\s+(?=\1\w+\s+\2)")
+
 # Where a date starts in a byline that runs on into it.
 DATE_WORDS = re.compile(
     r"(?:\b|(?<=[a-z]))(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|"
-    r"Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d|\b(?:updated|published|posted)\b|\d",
+    r"Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d|\b(?:last\s+)?(?:updated|published|posted)\b|\d",
     re.IGNORECASE,
 )
 
@@ -70,8 +82,11 @@ def split_names(text: str, *, single: bool = False) -> list[str]:
     """People in "A, B and C" or "A, Reuters": names come first, and the list ends at the first
     part that is not a person (an agency, a job: "A, Head of Marketing"). One-word names
     ("Kristin") only if `single`."""
+    text = LEADING_DATE.sub("", text)  # "Dec. 19, 2025 · A B", a date line before the name
+    text = BEHALF.split(text)[0]  # "A B on behalf of the Rust team", "A B for The Times"
     text = re.split(r"\s+[-\u2013\u2014|\u2022]\s+|\s*\(", text)[0]  # "A - Reuters", "A (AP)"
     text = DATE_WORDS.split(text)[0]  # "A B Monday, November 18" from a byline with its date
+    text = INITIALS.sub("", text)  # "CM Craig McCarthy": an avatar's initials before the name
     names = []
     for part in SEPARATORS.split(text):
         name = without_credentials(unglue(part.strip()))
@@ -142,10 +157,12 @@ def people(
 
 def personal_site(name: str) -> bool:
     """A site named after its author ("Erin Spain", "Brian Jenney" on brianjenney.medium.com):
-    two to four words, the first a common first name; a company's name ("Quiet Light", "CBC
-    Bank", "Help Net Security") is not."""
+    a first and a last name (a middle initial between them), the first a common first name; a
+    company's name ("Quiet Light", "CBC Bank", "Ava Community Energy") is not."""
     words = name.split()
-    return 2 <= len(words) <= 4 and words[0].casefold() in first_names()
+    if len(words) == 3 and not re.fullmatch(r"[A-Z]\.?", words[1]):
+        return False  # "Ava Community Energy"; "Jeff T. Kaufman" is a person
+    return 2 <= len(words) <= 3 and words[0].casefold() in first_names()
 
 
 def capitalised(candidate: str) -> str:

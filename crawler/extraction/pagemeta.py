@@ -44,6 +44,7 @@ class PageMeta:
     html_title: str | None = None
     ld_types: set[str] = field(default_factory=set)  # of every JSON-LD object, lower case
     ld_ids: dict[str, dict[str, Any]] = field(default_factory=dict)  # objects by `@id`
+    ld_page: dict[str, Any] = field(default_factory=dict)  # the `WebPage`, if it has an author
 
     def first(self, *names: str) -> str | None:
         """The first non-empty meta tag among `names`."""
@@ -66,11 +67,13 @@ class PageMeta:
         return [html.unescape(name).strip() for name in names if name.strip()]
 
     def ld_authors(self, *, persons: bool = False) -> list[str]:
-        """The names of the JSON-LD article's `author`s that are not organisations (only those
-        typed `Person` if `persons`); an author given only as an `@id` reference is looked up
-        among the page's objects."""
+        """The names of the JSON-LD article's `author`s (the `WebPage`'s, when the page declares
+        no article, unless `persons`) that are not organisations (only those typed `Person` if
+        `persons`); an author given only as an `@id` reference is looked up among the page's
+        objects."""
         names = []
-        for item in as_list(self.ld.get("author")):
+        source = self.ld if self.ld or persons else self.ld_page  # a page's Person may be a login
+        for item in as_list(source.get("author")):
             if isinstance(item, dict) and "name" not in item:
                 item = self.ld_ids.get(str(item.get("@id")), item)
             if isinstance(item, str) and not persons:
@@ -104,6 +107,9 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     """Read JSON-LD and meta tags from a parsed page (the tree is not changed)."""
     objects = ld_objects(tree)
     page = PageMeta(ld=article_object(objects))
+    page.ld_page = next(
+        (obj for obj in objects if "webpage" in ld_kinds(obj) and obj.get("author")), {}
+    )
     for obj in objects:
         page.ld_types.update(str(kind).lower() for kind in as_list(obj.get("@type")))
         if isinstance(obj.get("@id"), str):
@@ -135,6 +141,10 @@ def ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
         except ValueError as exc:
             logger.debug("unreadable JSON-LD: %s", exc)
     return objects
+
+
+def ld_kinds(obj: dict[str, Any]) -> set[str]:
+    return {str(kind).lower() for kind in as_list(obj.get("@type"))}
 
 
 def article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
