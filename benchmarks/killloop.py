@@ -45,13 +45,9 @@ FAST = [
 
 
 def newsdesk(*args: str, **kwargs: object) -> subprocess.Popen[str]:
+    kwargs = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
     return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
-        [sys.executable, "-m", "crawler", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kwargs,
+        [sys.executable, "-m", "crawler", *args], cwd=ROOT, text=True, **kwargs
     )
 
 
@@ -99,7 +95,12 @@ class Readers:
 
     def __init__(self, db: Path) -> None:
         self.db, self.port = db, free_port()
-        self.server = newsdesk("serve", "--db", str(db), "--port", str(self.port))
+        # Its log (a line per request) goes to a file: a pipe no one reads fills up after a
+        # few hundred requests, and the server then stops answering.
+        self.log = (db.parent / "serve.log").open("w")
+        self.server = newsdesk(
+            "serve", "--db", str(db), "--port", str(self.port), stdout=self.log, stderr=self.log
+        )
         self.errors: list[str] = []
         self.reads = 0
         self.running = threading.Event()
@@ -143,6 +144,7 @@ class Readers:
             thread.join(60)
         self.server.terminate()
         self.server.communicate(timeout=30)
+        self.log.close()
 
 
 def kill_loop(args: argparse.Namespace, db: Path, base: str) -> bool:
