@@ -92,7 +92,7 @@ METADATA = (
 SOURCE_RANK = {
     "json-ld": 3, "meta": 3, "html": 3, "byline": 3, "time": 3, "declared": 3,
     "feed": 2, "sitemap": 2, "url": 2,
-    "htmldate": 1, "detected": 1,
+    "htmldate": 1, "detected": 1, "site-name": 1,
 }  # fmt: skip
 # Columns a re-fetch may change; `first_seen` is written once, on insert.
 UPDATABLE = (

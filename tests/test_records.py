@@ -104,6 +104,17 @@ def test_a_date_the_feed_declares_beats_a_date_guessed_from_the_page():
     assert bare["published"] == "2026-01-01T00:00:00+00:00"  # the guess, when nothing declares
 
 
+def test_the_feeds_author_beats_a_personal_sites_name_taken_for_its_author():
+    """The `site-name` rule (a blog named after a person, nothing else naming anyone) guesses."""
+    art = extracted(authors=["Colin Watson"], metadata_source={"authors": "site-name"})
+    entry = FeedEntry(link=STORY, feed_url=FEED, authors=["Ann Lee"])
+    row = article_row(ArticlePage(STORY, b"", "utf-8", entry), art, fetched_at=FETCHED)
+    assert (row["authors"], row["metadata_source"]) == (
+        ["Ann Lee"],
+        {"authors": "feed"},
+    )
+
+
 def test_a_page_fetched_on_its_own_has_no_feed():
     row = article_row(ArticlePage(STORY, b"", "utf-8"), extracted(), fetched_at=FETCHED)
     assert (row["feed_url"], row["title"], row["authors"]) == (None, None, [])
