@@ -16,20 +16,20 @@ from trafilatura.xml import xmltotxt
 
 from crawler.extraction import MIN_CHARS, boilerplate, declared, listing, nostory, splitbody
 from crawler.extraction.metadata import article_metadata, declared_titles
-from crawler.extraction.pagemeta import read_page_meta
+from crawler.extraction.pagemeta import PageMeta, read_page_meta
 from crawler.extraction.sanitise import sanitise_html
 from crawler.extraction.titles import visible_h1s
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-# A precise body shorter than this, or than a quarter of the page's story-sized paragraphs,
-# missed most of the story: trafilatura's full cascade, favouring neither side, gets a second
-# look; shorter than half of them, its fast balanced setting does (as cheap as the first look;
-# the full cascade there cost news pages a fifth more CPU and changed none of aeb-dev's texts).
+# A precise body shorter than this, than a quarter of the page's story-sized paragraphs, or
+# than 60% of the prose in the element that holds its paragraphs, missed part of the story:
+# trafilatura's full cascade (readability and justext), favouring neither side, gets a second
+# look, and the longer body wins.
 SECOND_OPINION_CHARS = 500
 MISSED_MOST_SHARE = 0.25
-SECOND_OPINION_SHARE = 0.5
+CONTAINER_SHARE = 0.6
 
 
 # A story with no declared language, so that a warm-up goes through every step of extraction
@@ -83,10 +83,10 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     """Extract the article of one page, or raise `ExtractionFailed` saying why not.
 
     The page is parsed once. trafilatura (comments off, precision first, fast mode) finds the
-    body; when that finds too little, a second opinion favouring neither precision nor recall
-    runs (its full cascade with readability and justext under 500 characters or a quarter of
-    the page's story-sized paragraphs, its fast mode under half of them), and the longer body
-    wins. A story split
+    body; when that finds too little (under 500 characters, a quarter of the page's
+    story-sized paragraphs, or 60% of the prose of the element it came from), its full
+    cascade favouring neither precision nor recall gives a second opinion, and the longer
+    body wins. A story split
     over several containers is joined up again, the boilerplate trimmer cleans the body's
     edges, a more complete JSON-LD `articleBody` that agrees with the body replaces it, and the
     metadata is read from JSON-LD, meta tags, bylines and `<time>` (see
@@ -97,7 +97,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
         raise ExtractionFailed("not an HTML page")
     page = read_page_meta(tree)
     page_text = splitbody.page_paragraphs(tree)
-    body = story_body(tree, url, page_text)
+    body = story_body(tree, url, page_text, page)
     if body is None:
         raise ExtractionFailed(nostory.no_story(tree, page, "") or "no article text (0 characters)")
     body_chars = chars(body)
@@ -122,18 +122,42 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     )
 
 
-def story_body(tree: HtmlElement, url: str, page_text: splitbody.Paragraphs) -> _Element | None:
-    """The precise body, or the balanced one when precision found too little."""
+def story_body(
+    tree: HtmlElement, url: str, page_text: splitbody.Paragraphs, page: PageMeta
+) -> _Element | None:
+    """The precise body, or the balanced one when precision found too little.
+
+    A page whose precise body already reads as a listing (its cards' teasers are what
+    precision keeps) is refused before the second look, which would only find more cards."""
     body = main_text(tree, url, fast=True, precise=True)
-    size = chars(body)
-    long_text = splitbody.long_text(page_text)
-    if size < max(SECOND_OPINION_CHARS, MISSED_MOST_SHARE * long_text):
-        second = main_text(tree, url, fast=False, precise=False)
-    elif size < SECOND_OPINION_SHARE * long_text:
-        second = main_text(tree, url, fast=True, precise=False)
-    else:
+    if not missed_part(body, page_text):
         return body
-    return second if chars(second) > size else body
+    if reason := precise_listing(tree, page, body, url):
+        raise ExtractionFailed(reason)
+    second = main_text(tree, url, fast=False, precise=False)
+    return second if chars(second) > chars(body) else body
+
+
+def precise_listing(
+    tree: HtmlElement, page: PageMeta, body: _Element | None, url: str
+) -> str | None:
+    """Why the page is a listing, judged on a precise body of 500+ characters; else None."""
+    text = "" if body is None else paragraphs(xmltotxt(body, False))
+    if len(text) < SECOND_OPINION_CHARS:
+        return None
+    return listing.not_an_article(tree, page, body_chars=chars(body), url=url, text=text)
+
+
+def missed_part(body: _Element | None, page_text: splitbody.Paragraphs) -> bool:
+    """The precise body is short, or much shorter than the page's story-sized paragraphs or
+    than the prose of the element it came from (a guide's lists and headed sections dropped)."""
+    size = chars(body)
+    if body is None or size < max(
+        SECOND_OPINION_CHARS, MISSED_MOST_SHARE * splitbody.long_text(page_text)
+    ):
+        return True
+    container = splitbody.container_text(body, page_text)
+    return container is not None and size < CONTAINER_SHARE * container
 
 
 def main_text(tree: HtmlElement, url: str, *, fast: bool, precise: bool) -> _Element | None:

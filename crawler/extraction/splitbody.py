@@ -1,8 +1,12 @@
-"""Recover a story split into several containers (by an ad row, a video, a "chunked" layout).
+"""Where the story is on the page, and whether an extraction holds all of it.
 
 Extractors pick one container; when the page holds more story-sized paragraphs than were
 extracted, the other containers built like the chosen one (same tag, same class) are the
-rest of the story, and their paragraphs are appended in page order.
+rest of the story, and their paragraphs are appended in page order (`rejoin`).
+
+`container_text` measures the element that holds the extracted paragraphs: when it carries
+much more prose than was extracted, the extractor dropped part of the story inside it (the
+lists, tables and headed sections of a guide, paragraphs built of `<div>`s).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from lxml.etree import SubElement
+from lxml.etree import SubElement, XPath
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -21,6 +25,12 @@ LONG_PARAGRAPH = 120
 # The repair is tried only when the body holds less than this share of the page's long text.
 SUSPICIOUS_SHARE = 0.5
 BLOCK_TAGS = ("p", "h2", "h3", "h4", "blockquote")
+# A run of text this long (one text node: a sentence or more) is prose, not a label or a link.
+PROSE_RUN = 80
+TEXT_NODES = XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
 
 
 def squash(text: str) -> str:
@@ -71,3 +81,22 @@ def container_key(paragraph: HtmlElement) -> tuple[str, str] | None:
     if parent is None or not parent.get("class"):
         return None
     return str(parent.tag), str(parent.get("class"))
+
+
+def container_text(body: _Element, paragraphs: Paragraphs) -> int | None:
+    """Characters of prose (text runs of 80+ characters) in the smallest element of the page
+    that holds every paragraph of `body` found among the page's `<p>`s; None when none is."""
+    extracted = {squash(block_text) for block in body if (block_text := "".join(block.itertext()))}
+    found = [p for p, text in paragraphs if len(text) >= LONG_PARAGRAPH // 3 and text in extracted]
+    if not found:
+        return None
+    container = found[0].getparent() if len(found) == 1 else common_ancestor(found[0], found[-1])
+    if container is None:
+        return None
+    runs = (len(squash(str(run))) for run in TEXT_NODES(container))
+    return sum(n for n in runs if n >= PROSE_RUN)
+
+
+def common_ancestor(first: HtmlElement, last: HtmlElement) -> HtmlElement | None:
+    above_first = set(first.iterancestors())
+    return next((node for node in last.iterancestors() if node in above_first), None)
