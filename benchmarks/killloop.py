@@ -6,13 +6,14 @@
 
 Starts benchmarks/newssite.py (real pages from ../shared/data/aeb-dev) in its own process and,
 against one archive, `--kills` crawls (`newsdesk crawl --all`) one after the other, each killed
-with SIGKILL once its `crawl_runs` row is written: the first `--mid-write` of them the moment
-another connection finds the archive's write lock taken (a write transaction is open), the
-others after a random 0 to `--max-wait` seconds. All along, `newsdesk serve` answers a stream
-of Datasette reads and a thread runs SQL reads on its own connection. A last crawl then runs to
-its end. The script prints one line per kill and checks: `PRAGMA integrity_check`, no
-duplicate story, no orphan alias or version, no extraction worker left behind, every killed run
-marked `interrupted`, every article stored exactly once, no read that failed.
+with SIGKILL once its `crawl_runs` row is written: the first `--mid-write` of them, once the
+run has stored some stories, the moment another connection finds the archive's write lock taken
+(a write transaction of stories is open); the others after a random 0 to `--max-wait` seconds.
+All along, `newsdesk serve` answers a stream of Datasette reads and a thread runs SQL reads on
+its own connection. A last crawl then runs to its end. The script prints one line per kill and
+checks: `PRAGMA integrity_check`, no duplicate story, no orphan alias or version, no
+extraction worker left behind, every killed run marked `interrupted`, every article stored
+exactly once, no read that failed.
 
 `--disk-full MB` instead puts the archive on a tmpfs of that size (root only), crawls until it
 is full, then makes the tmpfs ten times larger and crawls again.
@@ -87,6 +88,16 @@ def writing(db: Path) -> bool:
         return True
     finally:
         conn.close()
+
+
+def wait_for_stories(db: Path, crawler: subprocess.Popen[str], deadline: float) -> None:
+    """Until the running crawl has stored a batch of stories (or ends, or `deadline`): the
+    writes before it are the run's and the feeds' rows, not stories."""
+    [(before,)] = query(db, "SELECT count(*) FROM articles")
+    while time.monotonic() < deadline and crawler.poll() is None:
+        if query(db, "SELECT count(*) FROM articles")[0][0] > before:
+            return
+        time.sleep(0.05)
 
 
 class Readers:
@@ -165,6 +176,8 @@ def kill_loop(args: argparse.Namespace, db: Path, base: str) -> bool:
             workers = psutil.Process(crawler.pid).children(recursive=True)
             deadline = started + (60 if mid_write else rng.uniform(0, args.max_wait))
             caught = False
+            if mid_write:  # a write of stories: the next one once this run has stored some
+                wait_for_stories(db, crawler, deadline)
             while time.monotonic() < deadline and crawler.poll() is None:
                 if mid_write and writing(db):
                     caught = True
