@@ -72,6 +72,10 @@ LABEL_ONLY = re.compile(
     re.I,
 )
 # A link to the author's page: "/author/jane-doe", "/articles/authors/jane-doe/".
+AUTHOR_HREF = XPath(
+    '//a[contains(@href, "/author") or contains(@href, "/writer")'
+    ' or contains(@href, "/contributor")]'
+)
 AUTHOR_PAGE = re.compile(r"/(?:author|authors|writers?|contributors?)/(?P<slug>[\w.-]+)/?$")
 
 
@@ -116,7 +120,7 @@ def in_menu(element: HtmlElement) -> bool:
 def author_page_links(tree: HtmlElement) -> list[HtmlElement]:
     """Links to the author's own page whose text is that author's name ("/author/jane-doe")."""
     links = []
-    for link in tree.iter("a"):
+    for link in AUTHOR_HREF(tree):
         match = AUTHOR_PAGE.search(urlsplit(link.get("href") or "").path)
         if match and key(match["slug"]) == key(link.text_content()) != "":
             links.append(link)
