@@ -517,3 +517,14 @@ def test_more_bylines(head: str, top: str, authors: list[str], rule: str | None)
         story_page(head, top=top), url="https://ledger.example/2026/11/20/pontoon"
     )
     assert (art.authors, art.metadata_source.get("authors")) == (authors, rule)
+
+
+def test_a_sentence_naming_the_writer_and_a_tailwind_column_class() -> None:
+    """ "This post was written by A, Head of B" in an author bio; a byline in a column that a
+    utility class places on the page's sidebar area is not in a sidebar box."""
+    assert people(["This post was written by Danielle Padula, Head of Marketing"]) == [
+        "Danielle Padula"
+    ]
+    top = "<div class='md:[grid-area:sidebar]'><p>Written by</p><p>Edzel Tabing</p></div>"
+    art = extract_article(story_page(top=top), url="https://ledger.example/2026/11/20/pontoon")
+    assert (art.authors, art.metadata_source["authors"]) == (["Edzel Tabing"], "by-line")

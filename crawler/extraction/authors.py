@@ -60,6 +60,7 @@ OTHER_PART = re.compile(
     r"footer|respond|reply|modal",
     re.I,
 )
+ARBITRARY_VALUE = re.compile(r"\[[^\]]*\]")
 # Menus and filters: "By Event Type", "By Industry" there are not bylines. A menu entry sits a
 # few levels down in its menu, so only that far up counts (a page section "under-menu" is not).
 MENU_PART = re.compile(r"menu|filter|dropdown|facet|\btabs?\b", re.I)
@@ -99,11 +100,13 @@ def by_line_elements(tree: HtmlElement) -> list[HtmlElement]:
 
 
 def elsewhere(element: HtmlElement) -> bool:
-    """In a form, comments, related stories, a sidebar, a footer..."""
+    """In a form, comments, related stories, a sidebar, a footer... (a utility class's value,
+    Tailwind's "md:[grid-area:sidebar]", places a column on the page, not a sidebar's box)."""
     for above in element.iterancestors():
         if above.tag in ("body", "html"):
             return False
-        if above.tag == "form" or OTHER_PART.search(f"{above.get('class')} {above.get('id')}"):
+        names = ARBITRARY_VALUE.sub("", f"{above.get('class')} {above.get('id')}")
+        if above.tag == "form" or OTHER_PART.search(names):
             return True
     return False
 

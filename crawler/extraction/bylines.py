@@ -15,6 +15,8 @@ BYLINE = re.compile(
     r"autor|auteur|author|authors|autore|redacción)(?:\b|(?-i:(?=[A-Z])))\s*:?\s*(?P<names>.+)$",
     re.IGNORECASE,
 )
+# A sentence that says who wrote the story: "This post was written by A".
+WRITTEN_BY = re.compile(r"\b(?:was|is|were|are) (?:written|authored|contributed) by\s+(?=[A-Z])")
 # Clauses of a credit line that name people who did not write the story.
 NOT_AUTHORS = re.compile(
     r"^\W*(editing|edited|photos?|graphics?|video|translated|illustrat\w+|"
@@ -143,7 +145,10 @@ def people(
     found: list[str] = []
     for candidate in candidates:
         candidate = capitalised(candidate)
-        if BYLINE.match(candidate):
+        if (told := WRITTEN_BY.search(candidate)) and not BYLINE.match(candidate):
+            candidate = candidate[told.end() :]  # "This post was written by A, Head of B"
+            names = split_names(candidate, single=single)
+        elif BYLINE.match(candidate):
             names = parse_byline(candidate, single=single)
         else:
             names = split_names(candidate, single=single)
