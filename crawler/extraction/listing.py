@@ -12,10 +12,14 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   elsewhere, and a product listing when it shows 20 or more prices;
 - a page whose publication is not dated (no date in its URL, no `datePublished` in its JSON-LD
   article, no `article:published_time`), even when it calls itself an article or has a slug
-  (many shops and section pages do both), is a list when most of the text extracted from it is
-  short lines (names, titles, prices: "not an article: a list of 120 short lines"), and an
-  index when under 40% of that text is sentences while the page is a grid of 15 or more cards,
-  mostly link text, or holds five times more text than was extracted.
+  (many shops and section pages do both), is a shop's product list when it shows five or more
+  "Add to cart" / "Buy now" buttons and three or more prices, a list of teasers when most of
+  the text extracted from it is six or more paragraphs each sitting in a small card beside a
+  link, titled in words, to another page (a blog's or a section's front: "not an article: a
+  list of 12 teasers linking to other pages"), a list when most of that text is short lines
+  (names, titles, prices: "not an article: a list of 120 short lines"), and an index when
+  under 40% of that text is sentences while the page is a grid of 15 or more cards, mostly
+  link text, or holds five times more text than was extracted.
 
 A story is prose: paragraphs of sentences with a few links in them, most of the page's own
 text, at a URL that names it, and usually dated.
@@ -62,6 +66,19 @@ PROSE_SHARE = 0.4  # less of the text's words in sentences than this: not a stor
 INDEX_CARDS, INDEX_LINK_SHARE, INDEX_OWN_SHARE = 15, 0.5, 0.2
 # A sentence: six words or more ending in . ! or ? (a closing quote or bracket allowed).
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]+[\"'\u201d\u2019)]*(?=\s|$)")
+# Shop buttons: a product card's call to action, in the languages of the other rules.
+SHOP_BUTTON = re.compile(
+    r"^\W*(?:add to (?:cart|bag|basket|trolley)|buy now|quick ?(?:view|shop|add)|shop now"
+    r"|choose options|select options|view product|in den warenkorb|ajouter au panier"
+    r"|añadir al carrito|aggiungi al carrello|in winkelwagen)\W*$",
+    re.I,
+)
+MIN_SHOP_BUTTONS, MIN_SHOP_PRICES = 5, 3  # a promotion's "Buy now" links show no prices
+# A teaser: an extracted paragraph of 60+ characters in a card (an element under 2.5 times its
+# length plus 150 characters) that also holds a link of 3+ words to another page.
+TEASER_CHARS, CARD_GROWTH, CARD_SLACK, TITLE_WORDS = 60, 2.5, 150, 3
+MIN_TEASERS, TEASER_SHARE = 6, 0.5
+TEXT_NODES = XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 STORY_PATH = re.compile(
     r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[^/]*"  # a date, an id, a slug
 )
@@ -105,6 +122,15 @@ def not_an_article(
         return f"not an article: a shop page (og:type {og_type})"
     if dated(page, url):
         return None
+    if (buttons := shop_buttons(tree)) >= MIN_SHOP_BUTTONS:
+        prices = len(PRICE.findall(" ".join(VISIBLE_TEXT(tree))))
+        if prices >= MIN_SHOP_PRICES:
+            return (
+                f"not an article: a shop's product list ({buttons} 'Add to cart' or 'Buy'"
+                f" buttons, {prices} prices)"
+            )
+    if reason := teaser_list(tree, text):
+        return reason
     visible = sum(len(text.strip()) for text in VISIBLE_TEXT(tree))
     linked = sum(len(text.strip()) for text in LINK_TEXT(tree))
     if reason := list_or_index(tree, text, visible=visible, linked=linked, body_chars=body_chars):
@@ -177,3 +203,54 @@ def list_or_index(
     if what:
         return f"not an article: an index page ({what}, and {prose:.0%} of its text is sentences)"
     return None
+
+
+def shop_buttons(tree: HtmlElement) -> int:
+    """How many "Add to cart", "Buy now", "Quick view"... buttons or links the page shows."""
+    found = 0
+    for element in tree.iter("a", "button", "input"):
+        label = (element.get("value") or "") if element.tag == "input" else element.text_content()
+        if len(label := squash(label)) < 40 and SHOP_BUTTON.match(label):
+            found += 1
+    return found
+
+
+def teaser_list(tree: HtmlElement, text: str) -> str | None:
+    """Why the extracted text is a list of teasers (each paragraph a card's summary beside a
+    titled link to another page), or None."""
+    lines = [squash(line).lstrip("- ") for line in text.splitlines()]
+    wanted = {line for line in lines if len(line) >= TEASER_CHARS}
+    if len(wanted) < MIN_TEASERS:
+        return None
+    places = {}
+    for node in TEXT_NODES(tree):
+        if (run := squash(str(node))) in wanted and run not in places:
+            places[run] = node.getparent()
+    teasers = [line for line, element in places.items() if in_card(element, line)]
+    words = sum(len(line.split()) for line in lines)
+    share = sum(len(line.split()) for line in teasers) / words if words else 0.0
+    if len(teasers) < MIN_TEASERS or share < TEASER_SHARE:
+        return None
+    return (
+        f"not an article: a list of {len(teasers)} teasers linking to other pages"
+        f" ({share:.0%} of its text), not a story"
+    )
+
+
+def in_card(element: HtmlElement | None, line: str) -> bool:
+    """`line` sits in a small element that also links to another page with a title."""
+    limit = CARD_GROWTH * len(line) + CARD_SLACK
+    while element is not None and len(squash(element.text_content())) <= limit:
+        if any(titled_link(link, line) for link in element.iter("a")):
+            return True
+        element = element.getparent()
+    return False
+
+
+def titled_link(link: HtmlElement, line: str) -> bool:
+    """A link to another page whose words (3+) are not part of `line`."""
+    href = (link.get("href") or "").strip()
+    title = squash(link.text_content())
+    if not href or href.startswith(("#", "javascript:")) or title in line:
+        return False
+    return len(title.split()) >= TITLE_WORDS
