@@ -26,7 +26,15 @@ from urllib.parse import urlsplit
 
 from lxml.etree import XPath
 
-from crawler.extraction.bylines import BYLINE, is_person, key, parse_byline, people, personal_site
+from crawler.extraction.bylines import (
+    BYLINE,
+    capitalised,
+    is_person,
+    key,
+    parse_byline,
+    people,
+    personal_site,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -170,7 +178,7 @@ def page_authors(
         (JSON_LD, page.ld_authors()),
         (META, [value for name in META_NAMES for value in meta_authors(page, name)]),
     ):
-        names = found(candidates, single=True)
+        names = found([capitalised(candidate) for candidate in candidates], single=True)
         if rule == JSON_LD and len(persons) > len(names):
             names = persons
         if names:

@@ -144,7 +144,6 @@ def people(
     banned |= {label for name in not_names if name and "." in name for label in name.split(".")}
     found: list[str] = []
     for candidate in candidates:
-        candidate = capitalised(candidate)
         if (told := WRITTEN_BY.search(candidate)) and not BYLINE.match(candidate):
             candidate = candidate[told.end() :]  # "This post was written by A, Head of B"
             names = split_names(candidate, single=single)
