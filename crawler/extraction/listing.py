@@ -57,7 +57,7 @@ VISIBLE_TEXT = XPath(
 )
 LINK_TEXT = XPath("//body//a//text()[not(ancestor::script or ancestor::style)]")
 LINKS = XPath("count(//body//a)")
-PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:€|EUR|USD)\b")
+PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:€|(?:EUR|USD)\b)")  # "$12", "129,90 €"
 DATED_PATH = re.compile(r"/(?:19|20)\d\d/\d{1,2}(?:/|$)")
 SHORT_LINE_WORDS = 8  # a line of fewer words is a name, a title or a label, not prose
 SHORT_SHARE = 0.5  # more of the text's words in short lines than this: a list
