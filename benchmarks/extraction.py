@@ -566,7 +566,8 @@ def check_targets(results: dict[str, dict[str, Scores]]) -> None:
             checks.append((f"{label} {fmt.format(value)} >= {floor_text}", value >= floor))
         leaked = ours["boilerplate snippets leaked"] or 0.0
         checks.append((f"boilerplate leaked {leaked:.1%} <= 6.0%", leaked <= 0.06))
-        checks.append((f"no page lost: {ours['pages lost']:.0f} lost", not ours["pages lost"]))
+        lost_pages = ours["pages lost"] or 0  # None: no article among the pages run
+        checks.append((f"no page lost: {lost_pages:.0f} lost", not lost_pages))
     if "aeb" in results:
         ours = results["aeb"]["newsdesk"].figures()
         checks.append(
