@@ -474,6 +474,8 @@ def test_bylines_lose_the_date_before_the_name_the_team_after_it_and_avatar_init
         "Citadel Financial Tips",
     ]
     assert people(candidates) == ["Niko Matsakis", "Julian K. Arni", "Craig McCarthy"]
+    # An agency's or a brand's name is not cut down to a one-word "name".
+    assert people(["Center for Drug Evaluation and Research", "Rapid7"], single=True) == []
 
 
 @pytest.mark.parametrize(

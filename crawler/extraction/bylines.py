@@ -63,7 +63,8 @@ INITIALS = re.compile(r"^([A-Z])([A-Z])\s+(?=\1\w+\s+\2)")
 DATE_WORDS = re.compile(
     r"(?:\b|(?<=[a-z]))(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|"
-    r"Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d|\b(?:last\s+)?(?:updated|published|posted)\b|\d",
+    r"Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d|\b(?:last\s+)?(?:updated|published|posted)\b|"
+    r"(?<![^\W\d_])\d",  # a digit, not one glued to a word ("Rapid7" is no "Rapid")
     re.IGNORECASE,
 )
 
@@ -85,7 +86,8 @@ def split_names(text: str, *, single: bool = False) -> list[str]:
     part that is not a person (an agency, a job: "A, Head of Marketing"). One-word names
     ("Kristin") only if `single`."""
     text = LEADING_DATE.sub("", text)  # "Dec. 19, 2025 · A B", a date line before the name
-    text = BEHALF.split(text)[0]  # "A B on behalf of the Rust team", "A B for The Times"
+    if len((head := BEHALF.split(text)[0]).split()) >= 2:
+        text = head  # "A B on behalf of the Rust team", "A B for The Times"; not "Center for X"
     text = re.split(r"\s+[-\u2013\u2014|\u2022]\s+|\s*\(", text)[0]  # "A - Reuters", "A (AP)"
     text = DATE_WORDS.split(text)[0]  # "A B Monday, November 18" from a byline with its date
     text = INITIALS.sub("", text)  # "CM Craig McCarthy": an avatar's initials before the name
