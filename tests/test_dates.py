@@ -157,3 +157,12 @@ def test_printed_days_in_the_languages_the_trimmer_knows(line, day):
         f"{day}T00:00:00+00:00",
         "printed",
     )
+
+
+def test_more_publication_meta_tags_and_htmldate_searches_only_pages_that_print_a_date():
+    assert dates('<meta name="published" content="July 17, 2025">')["published"] == (
+        "2025-07-17T00:00:00+00:00",
+        "meta",
+    )
+    # Nothing declared, no whole date printed: htmldate's extensive search is not run.
+    assert dates(body="<p>The pontoon broke.</p><p>Posted in November 2026, 14 comments</p>") == {}

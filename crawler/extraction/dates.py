@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
+from lxml.etree import XPath
 
-from crawler.extraction.printeddate import printed_day
+from crawler.extraction.printeddate import PRINTED, printed_day
 from crawler.extraction.titles import headline_element
 
 if TYPE_CHECKING:
@@ -27,6 +28,14 @@ PUBLISHED_META = (
     "datepublished",
     "publishdate",
     "publish-date",
+    "publish_date",
+    "published",
+    "publication_date",
+    "date_published",
+    "article.published",
+    "article_date_original",
+    "original-publish-date",
+    "cxenseparse:recs:publishtime",
     "pubdate",
     "parsely-pub-date",
     "sailthru.date",
@@ -40,6 +49,8 @@ MODIFIED_META = (
     "article:modified_time",
     "og:updated_time",
     "datemodified",
+    "date_modified",
+    "article.updated",
     "dcterms.modified",
     "last-modified",
 )
@@ -119,17 +130,26 @@ def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, st
 
 def guess_day(tree: HtmlElement, url: str) -> str | None:
     """htmldate's original-date guess, "YYYY-MM-DD" (it works on a copy of the tree and
-    never fetches); its extensive search, which also reads the dates printed on the page and
-    costs ten times more, runs only when the quick one finds nothing; the 1st of a month that
-    search finds is refused."""
+    never fetches). Its extensive search, which also reads the dates printed on the page and
+    costs ten times more, runs only when the quick one finds nothing and the page prints a
+    whole date somewhere (without one, what it finds is a year or a month taken for a day, or
+    a number taken for a date); the 1st of a month that search finds is refused."""
     guess = find_date(tree, url=url, original_date=True, extensive_search=False)
-    if guess is None:
+    if guess is None and prints_a_date(tree):
         guess = find_date(tree, url=url, original_date=True, extensive_search=True)
         if isinstance(guess, str) and guess.endswith("-01"):
             # Its last resorts: a copyright line's year ("© 2026") as 1 January, a month
             # ("November 2026") as its 1st. A day nobody wrote is not a publication date.
             return None
     return guess if isinstance(guess, str) and iso_datetime(guess) else None
+
+
+def prints_a_date(tree: HtmlElement) -> bool:
+    """Whether the page's visible text holds a whole date ("March 9, 2026", "09.03.2026")."""
+    return any(PRINTED.search(text) for text in BODY_TEXT(tree))
+
+
+BODY_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 
 
 def time_element(tree: HtmlElement, itemprop: str) -> str | None:
