@@ -166,3 +166,11 @@ def test_more_publication_meta_tags_and_htmldate_searches_only_pages_that_print_
     )
     # Nothing declared, no whole date printed: htmldate's extensive search is not run.
     assert dates(body="<p>The pontoon broke.</p><p>Posted in November 2026, 14 comments</p>") == {}
+
+
+def test_a_time_element_on_the_printed_day_gives_its_time_and_offset():
+    body = (
+        HEADLINE
+        + '<p>By Ann Lee <time datetime="2026-11-20T22:40:00-05:00">Nov 20, 2026</time></p>'
+    )
+    assert dates(body=body)["published"] == ("2026-11-20T22:40:00-05:00", "time")

@@ -95,7 +95,21 @@ def published_date(
         day, source = guess_day(tree, url), "htmldate"
     if published and (day is None or published[0][:10] == day):
         return published
+    if day and (stamp := time_on(tree, day)):
+        return stamp, "time"  # the day's time and offset, as a `<time>` element gives them
     return (f"{day}T00:00:00+00:00", source) if day else None
+
+
+def time_on(tree: HtmlElement, day: str) -> str | None:
+    """The date-time of the first `<time datetime>` on `day` (a post's "entry-date"), if any."""
+    for time in tree.iter("time"):
+        if (
+            (iso := iso_datetime(time.get("datetime")))
+            and iso[:10] == day
+            and "T" in (time.get("datetime") or "")
+        ):
+            return iso
+    return None
 
 
 def url_day(url: str) -> str | None:
