@@ -530,3 +530,23 @@ def test_a_sentence_naming_the_writer_and_a_tailwind_column_class() -> None:
     top = "<div class='md:[grid-area:sidebar]'><p>Written by</p><p>Edzel Tabing</p></div>"
     art = extract_article(story_page(top=top), url="https://ledger.example/2026/11/20/pontoon")
     assert (art.authors, art.metadata_source["authors"]) == (["Edzel Tabing"], "by-line")
+
+
+def test_container_text_measures_the_prose_around_the_extracted_paragraphs() -> None:
+    """The element holding the extracted paragraphs carries the steps they skipped; prose
+    elsewhere on the page (a footer, a sidebar) does not count, and a body whose paragraphs
+    are not on the page gives None."""
+    intro = "The winter garden needs a few hours of work each week if the spring is to start well."
+    step = "Spread five centimetres of compost over every empty bed before the first hard frosts."
+    aside = "Our society meets on the first Tuesday of every month in the hall behind the church."
+    page = lxml.html.fromstring(
+        f"<html><body><article><p>{intro}</p><div class='step'>{step}</div><p>{intro} Again.</p>"
+        f"</article><aside><p>{aside}</p></aside></body></html>"
+    )
+    paragraphs = splitbody.page_paragraphs(page)
+    body = etree.fromstring(f"<body><p>{intro}</p><p>{intro} Again.</p></body>")
+    assert splitbody.container_text(body, paragraphs) == 2 * len(intro) + len(" Again.") + len(step)
+    elsewhere = etree.fromstring(
+        "<body><p>A paragraph that is nowhere on the page at all.</p></body>"
+    )
+    assert splitbody.container_text(elsewhere, paragraphs) is None
