@@ -174,3 +174,9 @@ def test_a_time_element_on_the_printed_day_gives_its_time_and_offset():
         + '<p>By Ann Lee <time datetime="2026-11-20T22:40:00-05:00">Nov 20, 2026</time></p>'
     )
     assert dates(body=body)["published"] == ("2026-11-20T22:40:00-05:00", "time")
+
+
+def test_the_nearest_date_decides_so_a_ticker_before_the_headline_does_not():
+    ticker = "<ul><li>12/16/2025 Exams open</li><li>President retires 12/04/2025</li></ul>"
+    found = dates(body=ticker + HEADLINE + "<p>03/01/2017 by Agatha Caleo</p><p>The pontoon.</p>")
+    assert found.get("published", ("", ""))[1] != "printed"

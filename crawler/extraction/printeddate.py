@@ -67,13 +67,18 @@ def printed_day(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
         return None
     before, after = text_around(tree, headline)
     found: list[tuple[int, str]] = []
+    # On each side the nearest date decides (one labelled an update is passed over): a date
+    # that cannot be read ("04/05/2025") hides the farther ones, a ticker's or a list's.
     for match in PRINTED.finditer(after):
-        if day := publication_day(after, match):
-            found.append((match.start(), day))
+        if not UPDATE_LABEL.search(after[max(0, match.start() - 30) : match.start()]):
+            if day := publication_day(after, match):
+                found.append((match.start(), day))
             break
-    for match in PRINTED.finditer(before):
-        if day := publication_day(before, match):
-            found.append((len(before) - match.end(), day))
+    for match in reversed(list(PRINTED.finditer(before))):
+        if not UPDATE_LABEL.search(before[max(0, match.start() - 30) : match.start()]):
+            if day := publication_day(before, match):
+                found.append((len(before) - match.end(), day))
+            break
     return min(found)[1] if found else None
 
 
