@@ -54,11 +54,11 @@ POSSESSIVE = re.compile(r"['\u2019]s\s+(?:blog|site|notes|journal|newsletter|web
 TAGS = ("a", "span", "strong", "em", "small", "b", "p", "div", "li", "address", "h3", "h4", "h5")
 BYLINE_CLASS = re.compile(r"author|byline|\bbyl\b|writer|posted-?by|written-?by", re.I)
 BYLINE_ID = re.compile(r"author|byline", re.I)
+LABEL_WORDS = (
+    r"(?:by|written by|posted by|words by|story by|article by|authored by|author|von|par|por|door)"
+)
 BY_WORDS = re.compile(
-    r"^(?:by|written by|posted by|words by|story by|article by|authored by|author|"
-    r"von|par|por|door)(?:\s|:|$)"
-    r"|^(?-i:(?:Written|Posted|Words|Story) by[A-Z])",
-    re.I,
+    rf"^{LABEL_WORDS}(?:\s|:|$)|^(?-i:(?:Written|Posted|Words|Story) by[A-Z])", re.I
 )
 # Parts of a page whose bylines belong to other stories or to readers. The page's `<body>` is
 # not one (its classes describe the layout: "footer-on-bottom", "nv-sidebar-right"), nor is an
@@ -75,11 +75,7 @@ MENU_PART = re.compile(r"menu|filter|dropdown|facet|\btabs?\b", re.I)
 MENU_TAGS = {"nav", "label", "button", "select"}
 MENU_DEPTH = 4
 # A byline label alone in its element, the name in the next one: "<span>By</span><a>A B</a>".
-LABEL_ONLY = re.compile(
-    r"^\W*(?:by|written by|posted by|words by|story by|article by|authored by|author|"
-    r"von|par|por|door)\W*$",
-    re.I,
-)
+LABEL_ONLY = re.compile(rf"^\W*{LABEL_WORDS}\W*$", re.I)
 # A link to the author's page: "/author/jane-doe", "/articles/authors/jane-doe/".
 AUTHOR_HREF = XPath(
     '//a[contains(@href, "/author") or contains(@href, "/writer")'
@@ -232,9 +228,7 @@ def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[li
         for element in elements:
             if group is not None and group not in element.iterancestors():
                 continue
-            text = " ".join(" ".join(element.itertext()).split())
-            if rule == BY_LINE and LABEL_ONLY.match(text):
-                text = f"{text} {label_follower(element)}"  # "By" here, the name next door
+            text = byline_text(element) if rule == BY_LINE else line_text(element)
             if rule == CLASS and len(text) > MAX_BYLINE_CHARS:
                 text = box_name(element)  # an author box: the name over a bio
             if not text or len(text) > MAX_BYLINE_CHARS or elsewhere(element):
@@ -264,12 +258,21 @@ def works_list(elements: list[HtmlElement], found: Callable[..., list[str]]) -> 
     for element in elements:
         if elsewhere(element) or in_menu(element):
             continue
-        text = " ".join(" ".join(element.itertext()).split())
-        if LABEL_ONLY.match(text):
-            text = f"{text} {label_follower(element)}"
+        text = byline_text(element)
         if BYLINE.match(text) and (names := found([text])):
             bylines.add(tuple(key(name) for name in names))
     return len(bylines) >= WORKS_LIST
+
+
+def line_text(element: HtmlElement) -> str:
+    """An element's text as one line."""
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def byline_text(element: HtmlElement) -> str:
+    """A "By ..." element's text; a label alone ("By") gets the name next door."""
+    text = line_text(element)
+    return f"{text} {label_follower(element)}" if LABEL_ONLY.match(text) else text
 
 
 def label_follower(label: HtmlElement) -> str:
@@ -278,7 +281,7 @@ def label_follower(label: HtmlElement) -> str:
     if tail.strip():
         return tail.strip()
     follower = label.getnext()
-    return " ".join(" ".join(follower.itertext()).split()) if follower is not None else ""
+    return line_text(follower) if follower is not None else ""
 
 
 def neighbourhood(element: HtmlElement) -> HtmlElement | None:

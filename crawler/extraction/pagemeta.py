@@ -111,7 +111,7 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
         (obj for obj in objects if "webpage" in ld_kinds(obj) and obj.get("author")), {}
     )
     for obj in objects:
-        page.ld_types.update(str(kind).lower() for kind in as_list(obj.get("@type")))
+        page.ld_types.update(ld_kinds(obj))
         if isinstance(obj.get("@id"), str):
             page.ld_ids.setdefault(obj["@id"], obj)
     for tag in tree.iter("meta"):
@@ -144,14 +144,14 @@ def ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
 
 
 def ld_kinds(obj: dict[str, Any]) -> set[str]:
+    """A JSON-LD object's types, lower case ({"newsarticle"})."""
     return {str(kind).lower() for kind in as_list(obj.get("@type"))}
 
 
 def article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
     """The page's JSON-LD article: the first object of an article type ({} if none)."""
     for obj in objects:
-        kinds = {str(kind).lower() for kind in as_list(obj.get("@type"))}
-        if kinds & ARTICLE_TYPES:
+        if ld_kinds(obj) & ARTICLE_TYPES:
             return dict(obj)
     return {}
 

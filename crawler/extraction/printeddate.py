@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from lxml.html import HtmlElement
 
@@ -69,23 +69,25 @@ def printed_day(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
     found: list[tuple[int, str]] = []
     # On each side the nearest date decides (one labelled an update is passed over): a date
     # that cannot be read ("04/05/2025") hides the farther ones, a ticker's or a list's.
-    for match in PRINTED.finditer(after):
-        if not UPDATE_LABEL.search(after[max(0, match.start() - 30) : match.start()]):
-            if day := publication_day(after, match):
-                found.append((match.start(), day))
-            break
-    for match in reversed(list(PRINTED.finditer(before))):
-        if not UPDATE_LABEL.search(before[max(0, match.start() - 30) : match.start()]):
-            if day := publication_day(before, match):
-                found.append((len(before) - match.end(), day))
-            break
+    if (match := nearest(PRINTED.finditer(after))) and (day := publication_day(match)):
+        found.append((match.start(), day))
+    if (match := nearest(reversed(list(PRINTED.finditer(before))))) and (
+        day := publication_day(match)
+    ):
+        found.append((len(before) - match.end(), day))
     return min(found)[1] if found else None
 
 
-def publication_day(text: str, match: re.Match[str]) -> str | None:
-    """The matched date as "YYYY-MM-DD", unless labelled an update or not a real day."""
-    if UPDATE_LABEL.search(text[max(0, match.start() - 30) : match.start()]):
-        return None
+def nearest(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
+    """The first of `matches` not labelled as an update's date ("Updated March 9, 2026")."""
+    for match in matches:
+        if not UPDATE_LABEL.search(match.string[max(0, match.start() - 30) : match.start()]):
+            return match
+    return None
+
+
+def publication_day(match: re.Match[str]) -> str | None:
+    """The matched date as "YYYY-MM-DD", unless it is not a real day."""
     parts = match.groupdict()
     if parts["y1"] or parts["y2"]:
         n = "1" if parts["y1"] else "2"
