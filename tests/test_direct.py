@@ -74,38 +74,32 @@ def test_fetch_of_one_page_imports_neither_scrapy_nor_other_commands(site_url, t
     assert lines[1].split() == ["crawler.app.cli.common", "crawler.app.cli.fetch"]
 
 
-def test_a_new_archive_is_created_while_the_page_downloads(site_url, tmp_path):
+def fetch_watching(function: str, report: str, site_url: str, tmp_path):
+    """`fetch_under` a script that prints `report` (an expression) on each call of `function`
+    ("module:attribute", the attribute may be a class's method)."""
+    module, attribute = function.split(":")
     script = (
-        "import threading\n"
-        "from storage import archive\n"
-        "open_database = archive.open_database\n"
-        "def opening(path, **options):\n"
-        "    print(threading.current_thread().name.split('_')[0], flush=True)\n"
-        "    return open_database(path, **options)\n"
-        "archive.open_database = opening\n"
-        "from crawler.app.cli import cli\n"
-        "cli()\n"
+        f"import sys, threading\nimport {module} as watched\nreal = watched.{attribute}\n"
+        f"def watching(*args, **kwargs):\n    print({report}, flush=True)\n"
+        "    return real(*args, **kwargs)\n"
+        f"watched.{attribute} = watching\nfrom crawler.app.cli import cli\ncli()\n"
     )
-    proc = fetch_under(script, site_url, tmp_path)
+    return fetch_under(script, site_url, tmp_path)
+
+
+def test_a_new_archive_is_created_while_the_page_downloads(site_url, tmp_path):
+    opening = ("storage.archive:open_database", "threading.current_thread().name.split('_')[0]")
+    proc = fetch_watching(*opening, site_url, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["archive", "MainThread"]  # created, then opened to write
-    again = fetch_under(script, site_url, tmp_path)  # the archive exists: opened once
+    again = fetch_watching(*opening, site_url, tmp_path)  # the archive exists: opened once
     assert (again.returncode, again.stdout.split()) == (0, ["MainThread"]), again.stderr
 
 
 def test_fetch_starts_downloading_before_trafilatura_loads(site_url, tmp_path):
-    script = (
-        "import sys\n"
-        "from crawler.app.download import Downloader\n"
-        "page = Downloader.page\n"
-        "def first(self, url):\n"
-        "    print('trafilatura' in sys.modules)\n"
-        "    return page(self, url)\n"
-        "Downloader.page = first\n"
-        "from crawler.app.cli import cli\n"
-        "cli()\n"
+    proc = fetch_watching(
+        "crawler.app.download:Downloader.page", "'trafilatura' in sys.modules", site_url, tmp_path
     )
-    proc = fetch_under(script, site_url, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[0] == "False"  # it loads while the page downloads
 
