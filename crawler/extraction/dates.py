@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
-from lxml.etree import XPath
 
-from crawler.extraction.printeddate import PRINTED, printed_day
+from crawler.extraction.printeddate import printed_day, prints_a_date
 from crawler.extraction.titles import headline_element
 
 if TYPE_CHECKING:
@@ -156,14 +155,6 @@ def guess_day(tree: HtmlElement, url: str) -> str | None:
             # ("November 2026") as its 1st. A day nobody wrote is not a publication date.
             return None
     return guess if isinstance(guess, str) and iso_datetime(guess) else None
-
-
-def prints_a_date(tree: HtmlElement) -> bool:
-    """Whether the page's visible text holds a whole date ("March 9, 2026", "09.03.2026")."""
-    return any(PRINTED.search(text) for text in BODY_TEXT(tree))
-
-
-BODY_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 
 
 def time_element(tree: HtmlElement, itemprop: str) -> str | None:

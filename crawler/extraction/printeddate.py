@@ -13,6 +13,8 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
+from lxml.etree import XPath
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
@@ -58,6 +60,7 @@ UPDATE_LABEL = re.compile(
     re.IGNORECASE,
 )
 SKIP = {"script", "style", "noscript", "template", "svg"}
+BODY_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 BEFORE_CHARS, AFTER_CHARS = 150, 400
 
 
@@ -76,6 +79,11 @@ def printed_day(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
     ):
         found.append((len(before) - match.end(), day))
     return min(found)[1] if found else None
+
+
+def prints_a_date(tree: HtmlElement) -> bool:
+    """Whether the page's visible text holds a whole date ("March 9, 2026", "09.03.2026")."""
+    return any(PRINTED.search(text) for text in BODY_TEXT(tree))
 
 
 def nearest(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
