@@ -49,8 +49,22 @@ def test_then_meta_tags_then_time_elements():
 
 def test_a_modified_date_is_never_taken_as_declared_published_date():
     found = dates('<meta property="article:modified_time" content="2026-11-19T12:00:00Z">')
-    assert found["modified"] == ("2026-11-19T12:00:00+00:00", "meta")
-    assert found["published"][1] == "htmldate"  # a guess, and said to be one
+    # htmldate's guess for a page that declares only its update is that update.
+    assert found == {"modified": ("2026-11-19T12:00:00+00:00", "meta")}
+
+
+def test_a_pages_webpage_object_declares_its_dates_when_it_has_no_article_object():
+    # A CMS's page (not a post): the dates are on the `WebPage` of its JSON-LD graph.
+    graph = (
+        '<script type="application/ld+json">{"@graph": [{"@type": "WebSite", "name": "Ledger"},'
+        '{"@type": "WebPage", "datePublished": "2021-01-27T06:00:00+00:00",'
+        '"dateModified": "2021-04-15T00:07:20+00:00"}]}</script>'
+        '<meta property="article:modified_time" content="2021-04-15T00:07:20Z">'
+    )
+    assert dates(graph, "<p>Updated April 15, 2021</p>") == {
+        "published": ("2021-01-27T06:00:00+00:00", "json-ld"),
+        "modified": ("2021-04-15T00:07:20+00:00", "json-ld"),
+    }
 
 
 def test_htmldate_reads_the_page_when_it_declares_nothing():

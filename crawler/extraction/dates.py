@@ -66,7 +66,8 @@ def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tupl
     read by htmldate (its original date; the dates printed anywhere on the page when its quick
     search finds none): a guess never replaces a declaration. `modified` is never taken for
     `published`: when the page declares when it was published, a printed date that is its
-    declared modified day does not replace it.
+    declared modified day does not replace it, and a guess that is that day is no guess. A
+    page that declares no article object is read from its `WebPage` object (a CMS's pages).
     """
     declared = declared_dates(tree, page)
     found = {name: value for name, value in declared.items() if name == "modified"}
@@ -91,7 +92,8 @@ def published_date(
     if day is None:
         day, source = not_the_update(printed_day(tree, headline_element(tree))), "printed"
     if day is None and published is None:  # htmldate reads the page: a guess, the last resort
-        day, source = guess_day(tree, url), "htmldate"
+        guess = guess_day(tree, url)  # when a page declares only its update, that is its find
+        day, source = (guess if guess != updated else None), "htmldate"
     if published and (day is None or published[0][:10] == day):
         return published
     if day and (stamp := time_on(tree, day)):
@@ -130,7 +132,7 @@ def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, st
         ("modified", "dateModified", MODIFIED_META),
     ):
         candidates = [
-            ("json-ld", page.ld_text(ld_key)),
+            ("json-ld", page.ld_text(ld_key, page=True)),
             ("meta", page.first(*meta_names)),
             ("time", time_element(tree, ld_key)),
         ]

@@ -44,7 +44,7 @@ class PageMeta:
     html_title: str | None = None
     ld_types: set[str] = field(default_factory=set)  # of every JSON-LD object, lower case
     ld_ids: dict[str, dict[str, Any]] = field(default_factory=dict)  # objects by `@id`
-    ld_page: dict[str, Any] = field(default_factory=dict)  # the `WebPage`, if it has an author
+    ld_page: dict[str, Any] = field(default_factory=dict)  # the first `WebPage` object
 
     def first(self, *names: str) -> str | None:
         """The first non-empty meta tag among `names`."""
@@ -96,8 +96,10 @@ class PageMeta:
                 return url.strip()
         return None
 
-    def ld_text(self, key: str) -> str | None:
-        value = self.ld.get(key)
+    def ld_text(self, key: str, *, page: bool = False) -> str | None:
+        """A JSON-LD text field of the article object (of the `WebPage`, when the page
+        declares no article and `page` is set: a CMS describes a page that way)."""
+        value = (self.ld if self.ld or not page else self.ld_page).get(key)
         if isinstance(value, list):
             value = next((v for v in value if isinstance(v, str)), None)
         return value.strip() if isinstance(value, str) and value.strip() else None
@@ -107,9 +109,7 @@ def read_page_meta(tree: HtmlElement) -> PageMeta:
     """Read JSON-LD and meta tags from a parsed page (the tree is not changed)."""
     objects = ld_objects(tree)
     page = PageMeta(ld=article_object(objects))
-    page.ld_page = next(
-        (obj for obj in objects if "webpage" in ld_kinds(obj) and obj.get("author")), {}
-    )
+    page.ld_page = next((obj for obj in objects if "webpage" in ld_kinds(obj)), {})
     for obj in objects:
         page.ld_types.update(ld_kinds(obj))
         if isinstance(obj.get("@id"), str):
