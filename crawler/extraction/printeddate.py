@@ -59,8 +59,10 @@ UPDATE_LABEL = re.compile(
     r"\W*(?:on|at)?\W*$",
     re.IGNORECASE,
 )
-SKIP = {"script", "style", "noscript", "template", "svg"}
 BODY_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style)]")
+SKIP = {"script", "style", "noscript", "template", "svg"}
+# Text nodes joined by a character no date can span, so that one search reads them all.
+APART = "\x00"
 BEFORE_CHARS, AFTER_CHARS = 150, 400
 
 
@@ -83,7 +85,7 @@ def printed_day(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
 
 def prints_a_date(tree: HtmlElement) -> bool:
     """Whether the page's visible text holds a whole date ("March 9, 2026", "09.03.2026")."""
-    return any(PRINTED.search(text) for text in BODY_TEXT(tree))
+    return PRINTED.search(APART.join(BODY_TEXT(tree))) is not None
 
 
 def nearest(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
@@ -118,38 +120,76 @@ def publication_day(match: re.Match[str]) -> str | None:
 
 def text_around(tree: HtmlElement, element: HtmlElement) -> tuple[str, str]:
     """The page's visible text just before `element` and just after it (its own text left
-    out), each as one line of at most BEFORE_CHARS and AFTER_CHARS characters."""
-    before, after = "", ""
-    state = "before"
-    for closing, node in walk(tree):
-        if node is element:
-            state = "after" if closing else "inside"
-            chunk = node.tail if closing else None
-        elif state == "inside":
-            continue
-        elif closing:
-            chunk = node.tail
-        else:
-            chunk = node.text if isinstance(node.tag, str) and node.tag not in SKIP else None
-        if not chunk or not chunk.strip():
-            continue
-        if state == "before":
-            before = (before + " " + chunk)[-4 * BEFORE_CHARS :]
-        elif state == "after":
-            after += " " + chunk
-            if len(after) > 2 * AFTER_CHARS:
+    out), each as one line of at most BEFORE_CHARS and AFTER_CHARS characters. Only the
+    neighbourhood is read, outwards from the element."""
+    return (
+        " ".join(" ".join(reversed(gather(text_before(element), 4 * BEFORE_CHARS))).split())[
+            -BEFORE_CHARS:
+        ],
+        " ".join(" ".join(gather(text_after(element), 2 * AFTER_CHARS)).split())[:AFTER_CHARS],
+    )
+
+
+def gather(chunks: Iterator[str], size: int) -> list[str]:
+    """The first chunks with text, until they hold more than `size` characters."""
+    taken: list[str] = []
+    for chunk in chunks:
+        if chunk.strip():
+            taken.append(chunk)
+            size -= len(chunk) + 1
+            if size < 0:
                 break
-    return " ".join(before.split())[-BEFORE_CHARS:], " ".join(after.split())[:AFTER_CHARS]
+    return taken
 
 
-def walk(tree: HtmlElement) -> Iterator[tuple[bool, HtmlElement]]:
-    """(closing, node) for every node's opening and closing, in document order; comments
-    included, for the text after them (lxml's `iterwalk` leaves them out)."""
-    stack: list[tuple[bool, HtmlElement]] = [(False, tree)]
-    while stack:
-        closing, node = stack.pop()
-        yield closing, node
-        if not closing:
-            stack.append((True, node))
-            if node.tag not in SKIP:
-                stack.extend((False, child) for child in reversed(node))
+def text_after(element: HtmlElement) -> Iterator[str]:
+    """The visible text after `element`, in page order."""
+    node: HtmlElement | None = element
+    while node is not None:
+        if node.tail:
+            yield node.tail
+        for sibling in node.itersiblings():
+            yield from texts(sibling)
+            if sibling.tail:
+                yield sibling.tail
+        node = node.getparent()
+
+
+def text_before(element: HtmlElement) -> Iterator[str]:
+    """The visible text before `element`, nearest first."""
+    node: HtmlElement | None = element
+    while node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            if sibling.tail:
+                yield sibling.tail
+            yield from reversed_texts(sibling)
+        node = node.getparent()
+        if node is not None and visible(node) and node.text:
+            yield node.text
+
+
+def texts(element: HtmlElement) -> Iterator[str]:
+    """An element's visible text, in page order (tails of its children included)."""
+    if visible(element):
+        if element.text:
+            yield element.text
+        for child in element:
+            yield from texts(child)
+            if child.tail:
+                yield child.tail
+
+
+def reversed_texts(element: HtmlElement) -> Iterator[str]:
+    """`texts(element)` from the last chunk to the first."""
+    if visible(element):
+        for child in reversed(element):
+            if child.tail:
+                yield child.tail
+            yield from reversed_texts(child)
+        if element.text:
+            yield element.text
+
+
+def visible(element: HtmlElement) -> bool:
+    """An element (not a comment) whose text a reader sees."""
+    return isinstance(element.tag, str) and element.tag not in SKIP
