@@ -4,6 +4,10 @@ Each rule describes a kind of page and refuses it with a reason a person underst
 
 - a page that declares itself a collection (JSON-LD `CollectionPage`, `ItemList`,
   `SearchResultsPage`, `ProfilePage`, or `og:type` `product.group`) and declares no article;
+- a list of teasers, dated or not: most of the text extracted from it is five or more
+  paragraphs that each follow their own titled link to another page inside a small card (a
+  blog's or a section's front, its headlines kept or dropped by the extraction: "not an
+  article: a list of 12 teasers linking to other pages");
 - a page that is neither declared nor addressed as an article (no JSON-LD article, no
   `og:type` article, no story slug, date or id in its URL, or a navigation URL such as
   `/category/...`, as courlan tells them) is a listing when most of its text is link text
@@ -13,13 +17,11 @@ Each rule describes a kind of page and refuses it with a reason a person underst
 - a page whose publication is not dated (no date in its URL, no `datePublished` in its JSON-LD
   article, no `article:published_time`), even when it calls itself an article or has a slug
   (many shops and section pages do both), is a shop's product list when it shows five or more
-  "Add to cart" / "Buy now" buttons and three or more prices, a list of teasers when most of
-  the text extracted from it is six or more paragraphs each sitting in a small card beside a
-  link, titled in words, to another page (a blog's or a section's front: "not an article: a
-  list of 12 teasers linking to other pages"), a list when most of that text is short lines
-  (names, titles, prices: "not an article: a list of 120 short lines"), and an index when
-  under 40% of that text is sentences while the page is a grid of 15 or more cards, mostly
-  link text, or holds five times more text than was extracted.
+  "Add to cart" / "Buy now" buttons and three or more prices, a list when most of the text
+  extracted from it is short lines (names, titles, prices: "not an article: a list of 120
+  short lines"), and an index when under 40% of that text is sentences while the page is a
+  grid of 15 or more cards, mostly link text, or holds five times more text than was
+  extracted.
 
 A story is prose: paragraphs of sentences with a few links in them, most of the page's own
 text, at a URL that names it, and usually dated.
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from courlan.filters import is_navigation_page
@@ -74,11 +76,13 @@ SHOP_BUTTON = re.compile(
     re.I,
 )
 MIN_SHOP_BUTTONS, MIN_SHOP_PRICES = 5, 3  # a promotion's "Buy now" links show no prices
-# A teaser: an extracted paragraph of 60+ characters in a card (an element under 2.5 times its
-# length plus 150 characters) that also holds a link of 3+ words to another page.
+# A teaser: an extracted paragraph of 60+ characters after a link of 3+ words to another page,
+# the two in a card (an element under 2.5 times the paragraph's length plus 150 characters).
 TEASER_CHARS, CARD_GROWTH, CARD_SLACK, TITLE_WORDS = 60, 2.5, 150, 3
-MIN_TEASERS, TEASER_SHARE = 6, 0.5
-TEXT_NODES = XPath("//body//text()[not(ancestor::script or ancestor::style)]")
+MIN_TEASERS, TEASER_SHARE = 5, 0.6
+START_CHARS = 25  # a paragraph is found on the page by its first characters
+LINK_DEPTH = 4  # a title's text sits this close under its link (<a><h3><span>...)
+HEADLINE_LINKS = 4  # a teaser's headline is among the last links before it (source, tags)
 STORY_PATH = re.compile(
     r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[^/]*"  # a date, an id, a slug
 )
@@ -120,18 +124,19 @@ def not_an_article(
     og_type = (page.first("og:type") or "").lower()
     if og_type.startswith("product") and not page.ld:
         return f"not an article: a shop page (og:type {og_type})"
+    texts = VISIBLE_TEXT(tree)
+    if reason := teaser_list(texts, text):
+        return reason
     if dated(page, url):
         return None
     if (buttons := shop_buttons(tree)) >= MIN_SHOP_BUTTONS:
-        prices = len(PRICE.findall(" ".join(VISIBLE_TEXT(tree))))
+        prices = len(PRICE.findall(" ".join(texts)))
         if prices >= MIN_SHOP_PRICES:
             return (
                 f"not an article: a shop's product list ({buttons} 'Add to cart' or 'Buy'"
                 f" buttons, {prices} prices)"
             )
-    if reason := teaser_list(tree, text):
-        return reason
-    visible = sum(len(text.strip()) for text in VISIBLE_TEXT(tree))
+    visible = sum(len(run.strip()) for run in texts)
     linked = sum(len(text.strip()) for text in LINK_TEXT(tree))
     if reason := list_or_index(tree, text, visible=visible, linked=linked, body_chars=body_chars):
         return reason
@@ -148,7 +153,7 @@ def not_an_article(
         )
     if (cards := grid_cards(tree)) >= MIN_CARDS:
         return f"not an article: a grid of {cards} cards linking to other pages"
-    prices = len(PRICE.findall(" ".join(VISIBLE_TEXT(tree))))
+    prices = len(PRICE.findall(" ".join(texts)))
     if prices >= MIN_PRICES:
         return f"not an article: a product listing ({prices} prices)"
     return None
@@ -215,20 +220,47 @@ def shop_buttons(tree: HtmlElement) -> int:
     return found
 
 
-def teaser_list(tree: HtmlElement, text: str) -> str | None:
-    """Why the extracted text is a list of teasers (each paragraph a card's summary beside a
-    titled link to another page), or None."""
-    lines = [squash(line).lstrip("- ") for line in text.splitlines()]
-    wanted = {line for line in lines if len(line) >= TEASER_CHARS}
-    if len(wanted) < MIN_TEASERS:
+def teaser_list(texts: list[Any], text: str) -> str | None:
+    """Why the extracted text is a list of teasers, or None: most of it is paragraphs that
+    each follow their own titled link to another page inside a small card (a headline and its
+    summary), whether or not the extraction kept the headlines. `texts` are the page's
+    visible text nodes."""
+    lines = [squash(line).lstrip("- ") for line in text.splitlines() if line.strip()]
+    starts: dict[str, str] = {}  # a paragraph of TEASER_CHARS+ by its first START_CHARS
+    for line in lines:
+        if len(line) >= TEASER_CHARS:
+            starts.setdefault(line[:START_CHARS], line)
+    if len(starts) < MIN_TEASERS:
         return None
-    places = {}
-    for node in TEXT_NODES(tree):
-        if (run := squash(str(node))) in wanted and run not in places:
-            places[run] = node.getparent()
-    teasers = [line for line, element in places.items() if in_card(element, line)]
+    prose = "\n".join(starts.values())
+    seen: set[str] = set()
+    teasers, titles = [], []
+    links: list[HtmlElement] = []  # the links since the last paragraph, in page order
+    for node in texts:
+        if node.isspace():
+            continue
+        link = link_around(node)
+        paragraph = None
+        if len(node) >= START_CHARS and len(run := squash(node)) >= START_CHARS:
+            paragraph = starts.get(run[:START_CHARS])
+        if paragraph is None:
+            if link is not None and (not links or links[-1] is not link):
+                links.append(link)
+            continue
+        if paragraph in seen:
+            continue
+        seen.add(paragraph)
+        kept = link is not None and paragraph == squash(link.text_content())
+        if kept and link is not None and titled_link(link, paragraph):
+            titles.append(paragraph)  # a headline the extraction kept: its teaser follows
+            links = [link]
+            continue
+        title = headline(links, prose, titles)
+        if title is not None and in_card(title, node, paragraph):
+            teasers.append(paragraph)
+        links = []
     words = sum(len(line.split()) for line in lines)
-    share = sum(len(line.split()) for line in teasers) / words if words else 0.0
+    share = sum(len(line.split()) for line in teasers + titles) / words if words else 0.0
     if len(teasers) < MIN_TEASERS or share < TEASER_SHARE:
         return None
     return (
@@ -237,20 +269,42 @@ def teaser_list(tree: HtmlElement, text: str) -> str | None:
     )
 
 
-def in_card(element: HtmlElement | None, line: str) -> bool:
-    """`line` sits in a small element that also links to another page with a title."""
-    limit = CARD_GROWTH * len(line) + CARD_SLACK
-    while element is not None and len(squash(element.text_content())) <= limit:
-        if any(titled_link(link, line) for link in element.iter("a")):
-            return True
+def headline(links: list[HtmlElement], prose: str, titles: list[str]) -> HtmlElement | None:
+    """The last of the few `links` before a paragraph that is a title: one of `titles`, or
+    not part of the paragraphs of `prose` (a link in a sentence)."""
+    for link in reversed(links[-HEADLINE_LINKS:]):
+        name = squash(link.text_content())
+        if titled_link(link, name) and (name not in prose or name in titles):
+            return link
+    return None
+
+
+def link_around(node: Any) -> HtmlElement | None:
+    """The link a text node of the page is part of, if any."""
+    element = node.getparent()
+    if element is not None and node.is_tail:
         element = element.getparent()
-    return False
+    for _ in range(LINK_DEPTH):
+        if element is None or element.tag == "a":
+            return element
+        element = element.getparent()
+    return None
 
 
-def titled_link(link: HtmlElement, line: str) -> bool:
-    """A link to another page whose words (3+) are not part of `line`."""
+def in_card(link: HtmlElement, node: Any, line: str) -> bool:
+    """The paragraph `line` (starting at text `node`) and `link` sit in a small element: a
+    card, not a story whose paragraphs a link sits among."""
+    holders = {link, *link.iterancestors()}
+    element = node.getparent()
+    while element is not None and element not in holders:
+        element = element.getparent()
+    limit = CARD_GROWTH * len(line) + CARD_SLACK
+    return element is not None and len(squash(element.text_content())) <= limit
+
+
+def titled_link(link: HtmlElement, name: str) -> bool:
+    """A link to another page whose text `name` is a title (3+ words)."""
     href = (link.get("href") or "").strip()
-    title = squash(link.text_content())
-    if not href or href.startswith(("#", "javascript:")) or title in line:
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return False
-    return len(title.split()) >= TITLE_WORDS
+    return len(name.split()) >= TITLE_WORDS
