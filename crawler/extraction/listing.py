@@ -47,6 +47,9 @@ LINK_SHARE = 0.6  # link text above this share of the page's visible text: a lis
 OWN_TEXT_SHARE = 0.3  # less of the page's visible text than this is extracted: a section page
 MIN_CARDS = 20  # sibling blocks built alike, each with a link: a grid of cards
 MIN_PRICES = 20
+# On an undated page: 15 or more cards alike, each with a link and a price, are a catalogue.
+MIN_PRICED_CARDS, PRICED_CARD_CHARS = 15, 400
+CARD_TAGS = {"div", "li", "article", "section"}
 COLLECTIONS = {
     "collectionpage": "CollectionPage",
     "itemlist": "ItemList",
@@ -64,6 +67,7 @@ DATED_PATH = re.compile(r"/(?:19|20)\d\d/\d{1,2}(?:/|$)")
 SHORT_LINE_WORDS = 8  # a line of fewer words is a name, a title or a label, not prose
 SHORT_SHARE = 0.5  # more of the text's words in short lines than this: a list
 MIN_LINES = 10
+DATED_MIN_LINES, DATED_SHORT_SHARE = 20, 0.8  # a dated page's list is longer, and all list
 PROSE_SHARE = 0.4  # less of the text's words in sentences than this: not a story's prose
 INDEX_CARDS, INDEX_LINK_SHARE, INDEX_OWN_SHARE = 15, 0.5, 0.2
 # A sentence: six words or more ending in . ! or ? (a closing quote or bracket allowed).
@@ -127,8 +131,8 @@ def not_an_article(
     texts = VISIBLE_TEXT(tree)
     if reason := teaser_list(texts, text):
         return reason
-    if dated(page, url):
-        return None
+    if dated(page, url):  # a list even so: a table of names, a directory
+        return short_lines(text, min_lines=DATED_MIN_LINES, share=DATED_SHORT_SHARE)
     if (buttons := shop_buttons(tree)) >= MIN_SHOP_BUTTONS:
         prices = len(PRICE.findall(" ".join(texts)))
         if prices >= MIN_SHOP_PRICES:
@@ -136,6 +140,8 @@ def not_an_article(
                 f"not an article: a shop's product list ({buttons} 'Add to cart' or 'Buy'"
                 f" buttons, {prices} prices)"
             )
+    if (priced := priced_cards(tree)) >= MIN_PRICED_CARDS:
+        return f"not an article: a grid of {priced} cards with prices (a catalogue), not a story"
     visible = sum(len(run.strip()) for run in texts)
     linked = sum(len(text.strip()) for text in LINK_TEXT(tree))
     if reason := list_or_index(tree, text, visible=visible, linked=linked, body_chars=body_chars):
@@ -178,20 +184,49 @@ def grid_cards(tree: HtmlElement) -> int:
     return most
 
 
+def priced_cards(tree: HtmlElement) -> int:
+    """The most sibling cards of one tag (small blocks of under 400 characters) that each hold
+    a link and a price: a catalogue's products or a listings site's offers."""
+    most = 0
+    for parent in tree.iter():
+        if len(parent) < MIN_PRICED_CARDS:
+            continue
+        alike = Counter(
+            child.tag
+            for child in parent
+            if child.tag in CARD_TAGS
+            and child.find(".//a") is not None
+            and len(card := squash(child.text_content())) <= PRICED_CARD_CHARS
+            and PRICE.search(card)
+        )
+        if alike:
+            most = max(most, alike.most_common(1)[0][1])
+    return most
+
+
+def short_lines(text: str, *, min_lines: int, share: float) -> str | None:
+    """Why the extracted text is a list: `min_lines` lines or more, over `share` of its words
+    in lines of a few words (names, titles, prices); else None."""
+    lines = [len(line.split()) for line in text.splitlines() if line.strip()]
+    words = sum(lines)
+    short = sum(n for n in lines if n < SHORT_LINE_WORDS)
+    if len(lines) < min_lines or short <= share * words:
+        return None
+    return (
+        f"not an article: a list of {len(lines)} short lines ({short / words:.0%} of its"
+        " words in lines of a few words: names, titles, prices), not a story"
+    )
+
+
 def list_or_index(
     tree: HtmlElement, text: str, *, visible: int, linked: int, body_chars: int
 ) -> str | None:
     """Why the extracted text is a list or an index rather than a story's prose, or None."""
-    lines = [len(line.split()) for line in text.splitlines() if line.strip()]
-    words = sum(lines)
+    if reason := short_lines(text, min_lines=MIN_LINES, share=SHORT_SHARE):
+        return reason
+    words = len(text.split())
     if not words:
         return None
-    short = sum(n for n in lines if n < SHORT_LINE_WORDS)
-    if len(lines) >= MIN_LINES and short > SHORT_SHARE * words:
-        return (
-            f"not an article: a list of {len(lines)} short lines ({short / words:.0%} of its"
-            " words in lines of a few words: names, titles, prices), not a story"
-        )
     in_sentences = sum(
         len(found.split()) for found in SENTENCE.findall(text) if len(found.split()) >= 6
     )
