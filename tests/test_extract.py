@@ -550,3 +550,14 @@ def test_container_text_measures_the_prose_around_the_extracted_paragraphs() -> 
         "<body><p>A paragraph that is nowhere on the page at all.</p></body>"
     )
     assert splitbody.container_text(elsewhere, paragraphs) is None
+
+
+def test_a_paragraphs_no_break_and_doubled_spaces_read_as_one_space_as_on_screen() -> None:
+    sentence = (  # a CMS's rich-text field: no paragraphs, &nbsp; beside its links
+        "The harbour board voted to rebuild the\u00a0 <a href='/pontoon'>north pontoon</a>\u00a0"
+        "before spring, the chair said on Tuesday.  "
+    )
+    page = f"<html><body><article><h1>Pontoon</h1><div>{sentence * 8}</div></article></body></html>"
+    art = extract_article(page, url="https://gazette.example/2026/11/20/pontoon")
+    assert art.text.startswith("The harbour board voted to rebuild the north pontoon before spring")
+    assert "\u00a0" not in art.text and "  " not in art.text

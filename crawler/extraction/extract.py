@@ -185,5 +185,6 @@ def clean_html(body: _Element) -> str:
 
 
 def paragraphs(text: str) -> str:
-    """One paragraph a line in, paragraphs separated by blank lines out."""
-    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+    """One paragraph a line in, paragraphs separated by blank lines out; within a paragraph,
+    each run of spaces, tabs and no-break spaces is one space, as a browser shows it."""
+    return "\n\n".join(joined for line in text.splitlines() if (joined := " ".join(line.split())))
