@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 # On a page not declared or addressed as an article:
 LINK_SHARE = 0.6  # link text above this share of the page's visible text: a list of links
+LINKS_ONLY_SHARE = 0.85  # so much of it links that not even an article's URL or tag changes that
 OWN_TEXT_SHARE = 0.3  # less of the page's visible text than this is extracted: a section page
 MIN_CARDS = 20  # sibling blocks built alike, each with a link: a grid of cards
 MIN_PRICES = 20
@@ -70,6 +71,7 @@ MIN_LINES = 10
 DATED_MIN_LINES, DATED_SHORT_SHARE = 20, 0.8  # a dated page's list is longer, and all list
 PROSE_SHARE = 0.4  # less of the text's words in sentences than this: not a story's prose
 INDEX_CARDS, INDEX_LINK_SHARE, INDEX_OWN_SHARE = 15, 0.5, 0.2
+MIN_POST_CARDS, CARD_DEPTH = 12, 4  # cards of posts, each a headline this deep in its card
 # A sentence: six words or more ending in . ! or ? (a closing quote or bracket allowed).
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]+[\"'\u201d\u2019)]*(?=\s|$)")
 # Shop buttons: a product card's call to action, in the languages of the other rules.
@@ -146,15 +148,16 @@ def not_an_article(
     linked = sum(len(text.strip()) for text in LINK_TEXT(tree))
     if reason := list_or_index(tree, text, visible=visible, linked=linked, body_chars=body_chars):
         return reason
-    if article_declared(page) or story_url(url):
-        return None
-    if visible and linked >= LINK_SHARE * visible:
+    named = article_declared(page) or story_url(url)
+    if visible and linked >= (LINKS_ONLY_SHARE if named else LINK_SHARE) * visible:
         links = int(LINKS(tree))
         return f"not an article: a list of {links} links ({linked / visible:.0%} of its text)"
+    if named:
+        return post_front(tree, visible=visible, linked=linked, body_chars=body_chars)
     if visible and body_chars < OWN_TEXT_SHARE * visible:
-        share = body_chars / visible
+        own = body_chars / visible
         return (
-            f"not an article: a section page (its own text is {share:.0%} of the page's,"
+            f"not an article: a section page (its own text is {own:.0%} of the page's,"
             " and neither the page nor its URL says it is an article)"
         )
     if (cards := grid_cards(tree)) >= MIN_CARDS:
@@ -163,6 +166,41 @@ def not_an_article(
     if prices >= MIN_PRICES:
         return f"not an article: a product listing ({prices} prices)"
     return None
+
+
+def post_front(tree: HtmlElement, *, visible: int, linked: int, body_chars: int) -> str | None:
+    """Why an undated page that calls itself an article is a blog's or a section's front, or
+    None: a grid of post cards, each a headline linking to the post, mostly links, and its
+    own text a small part of the page (an introduction above the posts)."""
+    if not visible or body_chars >= OWN_TEXT_SHARE * visible or linked < INDEX_LINK_SHARE * visible:
+        return None
+    if (posts := post_cards(tree)) < MIN_POST_CARDS:
+        return None
+    return (
+        f"not an article: a section page ({posts} posts in cards, each a headline linking to"
+        f" it; its own text is {body_chars / visible:.0%} of the page's)"
+    )
+
+
+def post_cards(tree: HtmlElement) -> int:
+    """The most sibling elements of one tag that each hold a headline (`<h2>` to `<h4>`, 3+
+    words) linking to another page: a grid of posts."""
+    counts: Counter[tuple[HtmlElement, str]] = Counter()
+    for heading in tree.iter("h2", "h3", "h4"):
+        link = heading.find(".//a[@href]")
+        if link is None:
+            link = enclosing_link(heading.getparent())
+        if link is None or not titled_link(link, squash(heading.text_content())):
+            continue
+        element = heading
+        for _ in range(CARD_DEPTH):
+            parent = element.getparent()
+            if parent is None:
+                break
+            if len(parent) >= MIN_POST_CARDS:
+                counts[parent, element.tag] += 1
+            element = parent
+    return max(counts.values(), default=0)
 
 
 def grid_cards(tree: HtmlElement) -> int:
@@ -319,6 +357,11 @@ def link_around(node: Any) -> HtmlElement | None:
     element = node.getparent()
     if element is not None and node.is_tail:
         element = element.getparent()
+    return enclosing_link(element)
+
+
+def enclosing_link(element: HtmlElement | None) -> HtmlElement | None:
+    """`element` if it is a link, or the link a few levels above it, if any."""
     for _ in range(LINK_DEPTH):
         if element is None or element.tag == "a":
             return element
