@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -50,6 +52,15 @@ MIN_CARDS = 20  # sibling blocks built alike, each with a link: a grid of cards
 MIN_PRICES = 20
 # On an undated page: 15 or more cards alike, each with a link and a price, are a catalogue.
 MIN_PRICED_CARDS, PRICED_CARD_CHARS = 15, 400
+# On an undated page: a feed of items, each line dated, newest first.
+MIN_FEED_DATES, FEED_LINE_SHARE, NEWEST_FIRST = 6, 0.25, 0.9
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
+DAYS = (
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+)
 CARD_TAGS = {"div", "li", "article", "section"}
 COLLECTIONS = {
     "collectionpage": "CollectionPage",
@@ -144,6 +155,8 @@ def not_an_article(
             )
     if (priced := priced_cards(tree)) >= MIN_PRICED_CARDS:
         return f"not an article: a grid of {priced} cards with prices (a catalogue), not a story"
+    if reason := dated_feed(text):
+        return reason
     visible = sum(len(run.strip()) for run in texts)
     linked = sum(len(text.strip()) for text in LINK_TEXT(tree))
     if reason := list_or_index(tree, text, visible=visible, linked=linked, body_chars=body_chars):
@@ -220,6 +233,38 @@ def grid_cards(tree: HtmlElement) -> int:
         if alike:
             most = max(most, alike.most_common(1)[0][1])
     return most
+
+
+def dated_feed(text: str) -> str | None:
+    """Why the extracted text is a feed, or None: 6 or more different dates, a quarter or more
+    of its lines dated, newest first (a blog's index, a podcast's episodes, reviews), where a
+    story's dates (a timeline, a history) run oldest first or in no order."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    days = [day for day in map(first_day, lines) if day]
+    if len(set(days)) < MIN_FEED_DATES or len(days) < FEED_LINE_SHARE * len(lines):
+        return None
+    pairs = list(pairwise(days))
+    if sum(newer >= older for newer, older in pairs) < NEWEST_FIRST * len(pairs):
+        return None
+    return (
+        f"not an article: a feed of {len(days)} dated items, newest first (posts, episodes,"
+        " reviews), not a story"
+    )
+
+
+def first_day(line: str) -> date | None:
+    """The first whole date printed in `line` ("27 February 2026", "Dec 15, 2025",
+    "2025-12-15"), if any."""
+    found = [match for match in (pattern.search(line) for pattern in DAYS) if match]
+    for match in sorted(found, key=lambda match: match.start()):
+        parts = match.groupdict()
+        month = parts["month"]
+        number = int(month) if month.isdigit() else MONTHS.index(month[:3].lower()) + 1
+        try:
+            return date(int(parts["year"]), number, int(parts["day"]))
+        except ValueError:
+            continue
+    return None
 
 
 def priced_cards(tree: HtmlElement) -> int:
