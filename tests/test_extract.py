@@ -214,6 +214,23 @@ def test_rejoin_appends_the_story_containers_after_the_extracted_one() -> None:
     assert [" ".join(p.text.split()) for p in body] == [" ".join(t.split()) for t in first + second]
 
 
+def test_rejoin_leaves_out_containers_in_the_footer_and_the_comments() -> None:
+    """A disclaimer in the footer and a reader's reply, built like the story's container,
+    are not a part of it."""
+    chunk = '<div class="wrapper"><p>{}</p></div>'
+    story = "The story itself, " + "long enough to be a story paragraph. " * 4
+    footer = "This material is not advice, " + "and the long disclaimer goes on. " * 4
+    reply = "A reader replies to the story, " + "at length and with feeling. " * 4
+    page = lxml.html.fromstring(
+        f"<html><body><main>{chunk.format(story)}</main>"
+        f"<ul id='commentlisting'><li class='comment'>{chunk.format(reply)}</li></ul>"
+        f"<footer>{chunk.format(footer)}</footer></body></html>"
+    )
+    body = etree.fromstring(f"<body><p>{story}</p></body>")
+    assert not splitbody.rejoin(page, body, story, splitbody.page_paragraphs(page))
+    assert len(body) == 1
+
+
 @pytest.mark.parametrize(
     "last",
     [
@@ -561,3 +578,41 @@ def test_a_paragraphs_no_break_and_doubled_spaces_read_as_one_space_as_on_screen
     art = extract_article(page, url="https://gazette.example/2026/11/20/pontoon")
     assert art.text.startswith("The harbour board voted to rebuild the north pontoon before spring")
     assert "\u00a0" not in art.text and "  " not in art.text
+
+
+def test_fill_gaps_adds_only_what_lies_between_the_shared_blocks() -> None:
+    """The fuller extraction's list between two shared paragraphs goes in, and its bigger
+    version of a list the body holds in part replaces it; its teasers before the first and
+    after the last shared block stay out, and a body block the fuller one lacks stops it."""
+    fuller = etree.fromstring(
+        "<body><p>Teaser before</p><p>First</p><list><item>Tip one</item><item>Tip two</item>"
+        "</list><p>Second</p><list><item>A</item><item>B</item></list><p>Third</p>"
+        "<p>Teaser after</p></body>"
+    )
+    body = etree.fromstring(
+        "<body><p>First</p><p>Second</p><list><item>A</item></list><p>Third</p></body>"
+    )
+    assert splitbody.fill_gaps(body, fuller)
+    assert [splitbody.block_key(block) for block in body] == [
+        "First",
+        "Tip oneTip two",
+        "Second",
+        "AB",
+        "Third",
+    ]
+    assert not splitbody.fill_gaps(body, fuller)  # nothing new the second time
+    lonely = etree.fromstring("<body><p>First</p><p>Only ours</p><p>Third</p></body>")
+    assert not splitbody.fill_gaps(lonely, fuller)
+    assert len(lonely) == 3
+
+
+def test_dropped_blocks_count_list_items_between_the_extracted_paragraphs() -> None:
+    first = "The survey found the river cleaner above the town than three years ago. Findings:"
+    last = "The trust will send the results to the water company before Christmas this year."
+    page = lxml.html.fromstring(
+        f"<html><body><div><p>{first}</p><ul><li>Nitrates fell by a fifth.</li></ul>"
+        f"<p>{last}</p></div><ul><li>A link list after the story</li></ul></body></html>"
+    )
+    body = etree.fromstring(f"<body><p>{first}</p><p>{last}</p></body>")
+    paragraphs = splitbody.page_paragraphs(page)
+    assert splitbody.dropped_blocks(body, paragraphs) == len("Nitrates fell by a fifth.")

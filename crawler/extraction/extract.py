@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 SECOND_OPINION_CHARS = 500
 MISSED_MOST_SHARE = 0.25
 CONTAINER_SHARE = 0.6
+# When the precise body left out this many characters of headings, list items and table
+# cells between its paragraphs, the recall-first fast pass fills the gaps.
+DROPPED_CHARS = 100
 
 
 # A story with no declared language, so that a warm-up goes through every step of extraction
@@ -86,7 +89,8 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     body; when that finds too little (under 500 characters, a quarter of the page's
     story-sized paragraphs, or 60% of the prose of the element it came from), its full
     cascade favouring neither precision nor recall gives a second opinion, and the longer
-    body wins. A story split
+    body wins; when it left out headings, lists or tables between its paragraphs, the
+    recall-first fast pass fills those gaps. A story split
     over several containers is joined up again, the boilerplate trimmer cleans the body's
     edges, a more complete JSON-LD `articleBody` that agrees with the body replaces it, and the
     metadata is read from JSON-LD, meta tags, bylines and `<time>` (see
@@ -127,14 +131,20 @@ def story_body(
 ) -> _Element | None:
     """The precise body, or the balanced one when precision found too little.
 
-    A page whose precise body already reads as a listing (its cards' teasers are what
-    precision keeps) is refused before the second look, which would only find more cards."""
-    body = main_text(tree, url, fast=True, precise=True)
+    A precise body that left out headings, list items or table cells between its paragraphs
+    (trafilatura, finding no container it knows, gathers only paragraphs; precision drops
+    link-heavy headings) gets them back from the recall-first fast pass, between the
+    blocks both hold. A page whose precise body already reads as a listing (its cards'
+    teasers are what precision keeps) is refused before the second look, which would only
+    find more cards."""
+    body = main_text(tree, url, fast=True, focus="precision")
     if not missed_part(body, page_text):
+        if body is not None and splitbody.dropped_blocks(body, page_text) >= DROPPED_CHARS:
+            splitbody.fill_gaps(body, main_text(tree, url, fast=True, focus="recall"))
         return body
     if reason := precise_listing(tree, page, body, url):
         raise ExtractionFailed(reason)
-    second = main_text(tree, url, fast=False, precise=False)
+    second = main_text(tree, url, fast=False, focus="balanced")
     return second if chars(second) > chars(body) else body
 
 
@@ -160,13 +170,15 @@ def missed_part(body: _Element | None, page_text: splitbody.Paragraphs) -> bool:
     return container is not None and size < CONTAINER_SHARE * container
 
 
-def main_text(tree: HtmlElement, url: str, *, fast: bool, precise: bool) -> _Element | None:
-    """trafilatura's article body for the page (it works on a copy of `tree`)."""
+def main_text(tree: HtmlElement, url: str, *, fast: bool, focus: str) -> _Element | None:
+    """trafilatura's article body for the page (it works on a copy of `tree`); `focus` is
+    "precision", "balanced" or "recall"."""
     doc = trafilatura.bare_extraction(
         tree,
         url=url,
         fast=fast,
-        favor_precision=precise,
+        favor_precision=focus == "precision",
+        favor_recall=focus == "recall",
         include_comments=False,
         include_tables=True,
         with_metadata=False,

@@ -7,11 +7,19 @@ rest of the story, and their paragraphs are appended in page order (`rejoin`).
 `container_text` measures the element that holds the extracted paragraphs: when it carries
 much more prose than was extracted, the extractor dropped part of the story inside it (the
 lists, tables and headed sections of a guide, paragraphs built of `<div>`s).
+
+`dropped_blocks` counts the headings, list items and table cells that lie between the first
+and the last extracted paragraph but were left out (precision drops a heading or a list as
+link-heavy, a list of tips as too short); `fill_gaps` then puts in the blocks a fuller
+extraction holds between the blocks both extractions share, never at the edges, where a
+fuller extraction's extra blocks are as likely teasers as story.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from copy import deepcopy
 from typing import TYPE_CHECKING
 
 from lxml.etree import SubElement, XPath
@@ -25,6 +33,11 @@ LONG_PARAGRAPH = 120
 # The repair is tried only when the body holds less than this share of the page's long text.
 SUSPICIOUS_SHARE = 0.5
 BLOCK_TAGS = ("p", "h2", "h3", "h4", "blockquote")
+# Where a container built like the story's is not a part of it.
+NOT_STORY_TAGS = ("footer", "aside", "nav", "header")
+COMMENTS = re.compile(r"comment|replies|discussion", re.IGNORECASE)
+# Blocks of the page that precision may leave out of a story.
+DROPPED_TAGS = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th")
 # A run of text this long (one text node: a sentence or more) is prose, not a label or a link.
 PROSE_RUN = 80
 TEXT_NODES = XPath(
@@ -63,16 +76,32 @@ def rejoin(tree: HtmlElement, body: _Element, text: str, paragraphs: Paragraphs)
         return False
     key = signature[0][0]
     containers = [p.getparent() for p, _ in paragraphs if container_key(p) == key]
-    seen_ours, added = False, list[str]()
+    ours: set[HtmlElement] = set()
+    added = list[str]()
     for container in dict.fromkeys(c for c in containers if c is not None):
         blocks = [squash(b.text_content()) for b in container if b.tag in BLOCK_TAGS]
         if any(block and block in flat for block in blocks):
-            seen_ours = True
-        elif seen_ours:  # only containers after the extracted one: page order is kept
+            ours = ours or set(container.iterancestors())
+        elif ours and not outside_story(container, ours):
+            # only containers after the extracted one: page order is kept
             added.extend(block for block in blocks if block)
     for block in added:
         SubElement(body, "p").text = block
     return bool(added)
+
+
+def outside_story(container: HtmlElement, story_ancestors: set[HtmlElement]) -> bool:
+    """The container sits in the page's footer, an aside, a navigation bar or the reader
+    comments, which the story's own container is not in (a disclaimer, a reply quoting the
+    story: built alike, not a part of it)."""
+    for ancestor in container.iterancestors():
+        if ancestor in story_ancestors:
+            return False
+        if ancestor.tag in NOT_STORY_TAGS or COMMENTS.search(
+            f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+        ):
+            return True
+    return False
 
 
 def container_key(paragraph: HtmlElement) -> tuple[str, str] | None:
@@ -86,8 +115,7 @@ def container_key(paragraph: HtmlElement) -> tuple[str, str] | None:
 def container_text(body: _Element, paragraphs: Paragraphs) -> int | None:
     """Characters of prose (text runs of 80+ characters) in the smallest element of the page
     that holds every paragraph of `body` found among the page's `<p>`s; None when none is."""
-    extracted = {squash(block_text) for block in body if (block_text := "".join(block.itertext()))}
-    found = [p for p, text in paragraphs if len(text) >= LONG_PARAGRAPH // 3 and text in extracted]
+    found = extracted_paragraphs(body, paragraphs)
     if not found:
         return None
     container = found[0].getparent() if len(found) == 1 else common_ancestor(found[0], found[-1])
@@ -95,6 +123,63 @@ def container_text(body: _Element, paragraphs: Paragraphs) -> int | None:
         return None
     runs = (len(squash(str(run))) for run in TEXT_NODES(container))
     return sum(n for n in runs if n >= PROSE_RUN)
+
+
+def extracted_paragraphs(body: _Element, paragraphs: Paragraphs) -> list[HtmlElement]:
+    """The page's `<p>`s (a third of story size or more) that `body` holds, in page order."""
+    extracted = {block_key(block) for block in body}
+    return [p for p, text in paragraphs if len(text) >= LONG_PARAGRAPH // 3 and text in extracted]
+
+
+def dropped_blocks(body: _Element, paragraphs: Paragraphs) -> int:
+    """Characters of the headings, list items and table cells of the page that lie between
+    the first and the last paragraph `body` holds and that `body` left out."""
+    found = extracted_paragraphs(body, paragraphs)
+    if len(found) < 2 or (container := common_ancestor(found[0], found[-1])) is None:
+        return 0
+    flat = squash(" ".join(body.itertext()))
+    dropped, inside = 0, False
+    for element in container.iter("p", *DROPPED_TAGS):
+        if element is found[0]:
+            inside = True
+        elif element is found[-1]:
+            break
+        elif inside and element.tag in DROPPED_TAGS:
+            text = squash(element.text_content())
+            if text not in flat:
+                dropped += len(text)
+    return dropped
+
+
+def block_key(block: _Element) -> str:
+    return squash("".join(block.itertext()))
+
+
+def fill_gaps(body: _Element, fuller: _Element | None) -> bool:
+    """Put into `body` (in place) the blocks that `fuller`, another extraction of the page,
+    holds between the first and the last block both hold; True if any were. `body`'s blocks
+    there must all be found in `fuller`'s, whole or within a bigger block (a list with more
+    items), else `body` is left as it is."""
+    if fuller is None:
+        return False
+    ours = [block_key(block) for block in body]
+    theirs = [block_key(block) for block in fuller]
+    known = {key for key in ours if key}
+    shared = [n for n, key in enumerate(theirs) if key in known]
+    if len(shared) < 2:
+        return False
+    first, last = shared[0], shared[-1]
+    start, end = ours.index(theirs[first]), len(ours) - 1 - ours[::-1].index(theirs[last])
+    if start >= end or theirs[first : last + 1] == ours[start : end + 1]:
+        return False
+    span = "\n".join(theirs[first : last + 1])
+    if any(key not in span for key in ours[start : end + 1]):
+        return False
+    for block in list(body)[start : end + 1]:
+        body.remove(block)
+    for offset, block in enumerate(fuller[first : last + 1]):
+        body.insert(start + offset, deepcopy(block))
+    return True
 
 
 def common_ancestor(first: HtmlElement, last: HtmlElement) -> HtmlElement | None:
