@@ -82,6 +82,7 @@ MIN_LINES = 10
 DATED_MIN_LINES, DATED_SHORT_SHARE = 20, 0.8  # a dated page's list is longer, and all list
 PROSE_SHARE = 0.4  # less of the text's words in sentences than this: not a story's prose
 INDEX_CARDS, INDEX_LINK_SHARE, INDEX_OWN_SHARE = 15, 0.5, 0.2
+TABLE_SHARE, TABLE_PROSE_SHARE = 0.8, 0.1  # a table's rows and hardly a sentence: standings
 MIN_POST_CARDS, CARD_DEPTH = 12, 4  # cards of posts, each a headline this deep in its card
 # A sentence: six words or more ending in . ! or ? (a closing quote or bracket allowed).
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]+[\"'\u201d\u2019)]*(?=\s|$)")
@@ -316,6 +317,13 @@ def list_or_index(
     prose = in_sentences / words
     if prose >= PROSE_SHARE:
         return None
+    rows = [line for line in text.splitlines() if line.lstrip().startswith("|")]
+    in_rows = sum(len(row.split()) for row in rows)
+    if prose < TABLE_PROSE_SHARE and in_rows >= TABLE_SHARE * words:
+        return (
+            f"not an article: a table of {len(rows)} rows ({in_rows / words:.0%} of its words,"
+            f" {prose:.0%} in sentences), not a story"
+        )
     what = ""
     if visible and linked >= INDEX_LINK_SHARE * visible:
         what = f"{linked / visible:.0%} of the page's text is links"
