@@ -88,10 +88,10 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     The page is parsed once. trafilatura (comments off, precision first, fast mode) finds the
     body; when that finds too little (under 500 characters, a quarter of the page's
     story-sized paragraphs, or 60% of the prose of the element it came from), its full
-    cascade favouring neither precision nor recall gives a second opinion, and the longer
-    body wins; when it left out headings, lists or tables between its paragraphs, the
-    recall-first fast pass fills those gaps. A story split
-    over several containers is joined up again, the boilerplate trimmer cleans the body's
+    cascade favouring neither precision nor recall and its recall-first fast pass give a
+    second and a third opinion, and the longest body wins; when it left out headings, lists
+    or tables between its paragraphs, the recall-first fast pass fills those gaps. A story
+    split over several containers is joined up again, the boilerplate trimmer cleans the body's
     edges, a more complete JSON-LD `articleBody` that agrees with the body replaces it, and the
     metadata is read from JSON-LD, meta tags, bylines and `<time>` (see
     `crawler.extraction.metadata`).
@@ -129,7 +129,12 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
 def story_body(
     tree: HtmlElement, url: str, page_text: splitbody.Paragraphs, page: PageMeta
 ) -> _Element | None:
-    """The precise body, or the balanced one when precision found too little.
+    """The precise body, or the longest of it, the balanced full cascade's and the
+    recall-first fast pass's when precision found too little (a story in no container
+    trafilatura knows, whose lists only recall keeps; a story that broken markup puts inside
+    an unclosed header or pop-up, which the other two discard). Recall is asked only on a
+    page that says it is an article or is addressed like one: on a listing it finds more
+    cards.
 
     A precise body that left out headings, list items or table cells between its paragraphs
     (trafilatura, finding no container it knows, gathers only paragraphs; precision drops
@@ -145,7 +150,10 @@ def story_body(
     if reason := precise_listing(tree, page, body, url):
         raise ExtractionFailed(reason)
     second = main_text(tree, url, fast=False, focus="balanced")
-    return second if chars(second) > chars(body) else body
+    if not (listing.article_declared(page) or listing.story_url(url)):
+        return max((body, second), key=chars)  # recall would find more of a listing's cards
+    third = main_text(tree, url, fast=True, focus="recall")
+    return max((body, second, third), key=chars)
 
 
 def precise_listing(
