@@ -8,20 +8,26 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   paragraphs that each follow their own titled link to another page inside a small card (a
   blog's or a section's front, its headlines kept or dropped by the extraction: "not an
   article: a list of 12 teasers linking to other pages");
+- a dated page (a date in its URL, `datePublished` in its JSON-LD article,
+  `article:published_time`) otherwise only when 80% of the words of 20 or more lines are in
+  short lines (a directory of names);
+- a page whose publication is not dated, even when it calls itself an article or has a slug
+  (many shops and section pages do both), is a shop's product list when it shows five or more
+  "Add to cart" / "Buy now" buttons and three or more prices, a catalogue when 15 or more small
+  cards alike each hold a link and a price, a feed when six or more different dates run newest
+  first down a quarter or more of its lines, a list when most of the text extracted from it is
+  short lines (names, titles, prices: "not an article: a list of 120 short lines"), a table
+  when most of it is table rows and under 10% sentences, an index when under 40% of that text
+  is sentences while the page is a grid of 15 or more cards, mostly link text, or holds five
+  times more text than was extracted, a list of links when 85% of the page's text is links,
+  and a section front when 12 or more cards alike each hold a headline linking to a post,
+  links are half the page's text and the text extracted under 30% of it;
 - a page that is neither declared nor addressed as an article (no JSON-LD article, no
   `og:type` article, no story slug, date or id in its URL, or a navigation URL such as
-  `/category/...`, as courlan tells them) is a listing when most of its text is link text
+  `/category/...`, as courlan tells them) is also a listing when most of its text is link text
   ("not an article: a list of 240 links"), a section page when the text extracted from it is
   under 30% of the page's visible text, a grid when 20 or more cards built alike link
-  elsewhere, and a product listing when it shows 20 or more prices;
-- a page whose publication is not dated (no date in its URL, no `datePublished` in its JSON-LD
-  article, no `article:published_time`), even when it calls itself an article or has a slug
-  (many shops and section pages do both), is a shop's product list when it shows five or more
-  "Add to cart" / "Buy now" buttons and three or more prices, a list when most of the text
-  extracted from it is short lines (names, titles, prices: "not an article: a list of 120
-  short lines"), and an index when under 40% of that text is sentences while the page is a
-  grid of 15 or more cards, mostly link text, or holds five times more text than was
-  extracted.
+  elsewhere, and a product listing when it shows 20 or more prices.
 
 A story is prose: paragraphs of sentences with a few links in them, most of the page's own
 text, at a URL that names it, and usually dated.
@@ -82,7 +88,7 @@ MIN_LINES = 10
 DATED_MIN_LINES, DATED_SHORT_SHARE = 20, 0.8  # a dated page's list is longer, and all list
 PROSE_SHARE = 0.4  # less of the text's words in sentences than this: not a story's prose
 INDEX_CARDS, INDEX_LINK_SHARE, INDEX_OWN_SHARE = 15, 0.5, 0.2
-TABLE_SHARE, TABLE_PROSE_SHARE = 0.8, 0.1  # a table's rows and hardly a sentence: standings
+TABLE_SHARE, TABLE_PROSE_SHARE = 0.5, 0.1  # mostly table rows, hardly a sentence: standings
 MIN_POST_CARDS, CARD_DEPTH = 12, 4  # cards of posts, each a headline this deep in its card
 # A sentence: six words or more ending in . ! or ? (a closing quote or bracket allowed).
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]+[\"'\u201d\u2019)]*(?=\s|$)")
