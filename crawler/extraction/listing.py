@@ -39,11 +39,11 @@ import re
 from collections import Counter
 from datetime import date
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from courlan.filters import is_navigation_page
-from lxml.etree import XPath
+from lxml.etree import XPath, iterwalk
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -74,10 +74,7 @@ COLLECTIONS = {
     "searchresultspage": "SearchResultsPage",
     "profilepage": "ProfilePage",
 }
-VISIBLE_TEXT = XPath(
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-    " or ancestor::template)]"
-)
+HIDDEN = {"script", "style", "noscript", "template"}  # elements whose text no reader sees
 LINK_TEXT = XPath("//body//a//text()[not(ancestor::script or ancestor::style)]")
 LINKS = XPath("count(//body//a)")
 PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:€|(?:EUR|USD)\b)")  # "$12", "129,90 €"
@@ -126,6 +123,33 @@ def story_url(url: str) -> bool:
     return bool(STORY_PATH.search(path)) and not is_navigation_page(url)
 
 
+class TextNode(NamedTuple):
+    """A run of the page's text: the element it belongs to, as its text or as its tail (the
+    text after it)."""
+
+    text: str
+    element: HtmlElement
+    is_tail: bool
+
+
+def visible_text(tree: HtmlElement) -> list[TextNode]:
+    """The runs of text in the page's `<body>` a reader sees, in page order: one walk of the
+    tree that steps over scripts, styles, `<noscript>` and `<template>` (the text after
+    them, and after comments, is kept)."""
+    found: list[TextNode] = []
+    for body in tree.iter("body"):
+        walk = iterwalk(body, events=("start", "end", "comment", "pi"))
+        for event, element in walk:
+            if event == "start":
+                if element.tag in HIDDEN:
+                    walk.skip_subtree()
+                elif element.text:
+                    found.append(TextNode(element.text, element, False))
+            elif element is not body and element.tail:
+                found.append(TextNode(element.tail, element, True))
+    return found
+
+
 def dated(page: PageMeta, url: str) -> bool:
     """The page says when it was published: a date in its URL, the JSON-LD article's
     `datePublished` or `article:published_time`."""
@@ -148,13 +172,13 @@ def not_an_article(
     og_type = (page.first("og:type") or "").lower()
     if og_type.startswith("product") and not page.ld:
         return f"not an article: a shop page (og:type {og_type})"
-    texts = VISIBLE_TEXT(tree)
+    texts = visible_text(tree)
     if reason := teaser_list(texts, text):
         return reason
     if dated(page, url):  # a list even so: a table of names, a directory
         return short_lines(text, min_lines=DATED_MIN_LINES, share=DATED_SHORT_SHARE)
     if (buttons := shop_buttons(tree)) >= MIN_SHOP_BUTTONS:
-        prices = len(PRICE.findall(" ".join(texts)))
+        prices = len(PRICE.findall(" ".join(node.text for node in texts)))
         if prices >= MIN_SHOP_PRICES:
             return (
                 f"not an article: a shop's product list ({buttons} 'Add to cart' or 'Buy'"
@@ -164,7 +188,7 @@ def not_an_article(
         return f"not an article: a grid of {priced} cards with prices (a catalogue), not a story"
     if reason := dated_feed(text):
         return reason
-    visible = sum(len(run.strip()) for run in texts)
+    visible = sum(len(node.text.strip()) for node in texts)
     linked = sum(len(text.strip()) for text in LINK_TEXT(tree))
     if reason := list_or_index(tree, text, visible=visible, linked=linked, body_chars=body_chars):
         return reason
@@ -182,7 +206,7 @@ def not_an_article(
         )
     if (cards := grid_cards(tree)) >= MIN_CARDS:
         return f"not an article: a grid of {cards} cards linking to other pages"
-    prices = len(PRICE.findall(" ".join(texts)))
+    prices = len(PRICE.findall(" ".join(node.text for node in texts)))
     if prices >= MIN_PRICES:
         return f"not an article: a product listing ({prices} prices)"
     return None
@@ -352,7 +376,7 @@ def shop_buttons(tree: HtmlElement) -> int:
     return found
 
 
-def teaser_list(texts: list[Any], text: str) -> str | None:
+def teaser_list(texts: list[TextNode], text: str) -> str | None:
     """Why the extracted text is a list of teasers, or None: most of it is paragraphs that
     each follow their own titled link to another page inside a small card (a headline and its
     summary), whether or not the extraction kept the headlines. `texts` are the page's
@@ -369,11 +393,11 @@ def teaser_list(texts: list[Any], text: str) -> str | None:
     teasers, titles = [], []
     links: list[HtmlElement] = []  # the links since the last paragraph, in page order
     for node in texts:
-        if node.isspace():
+        if node.text.isspace():
             continue
         link = link_around(node)
         paragraph = None
-        if len(node) >= START_CHARS and len(run := squash(node)) >= START_CHARS:
+        if len(node.text) >= START_CHARS and len(run := squash(node.text)) >= START_CHARS:
             paragraph = starts.get(run[:START_CHARS])
         if paragraph is None:
             if link is not None and (not links or links[-1] is not link):
@@ -411,12 +435,9 @@ def headline(links: list[HtmlElement], prose: str, titles: list[str]) -> HtmlEle
     return None
 
 
-def link_around(node: Any) -> HtmlElement | None:
+def link_around(node: TextNode) -> HtmlElement | None:
     """The link a text node of the page is part of, if any."""
-    element = node.getparent()
-    if element is not None and node.is_tail:
-        element = element.getparent()
-    return enclosing_link(element)
+    return enclosing_link(node.element.getparent() if node.is_tail else node.element)
 
 
 def enclosing_link(element: HtmlElement | None) -> HtmlElement | None:
@@ -428,11 +449,11 @@ def enclosing_link(element: HtmlElement | None) -> HtmlElement | None:
     return None
 
 
-def in_card(link: HtmlElement, node: Any, line: str) -> bool:
+def in_card(link: HtmlElement, node: TextNode, line: str) -> bool:
     """The paragraph `line` (starting at text `node`) and `link` sit in a small element: a
     card, not a story whose paragraphs a link sits among."""
     holders = {link, *link.iterancestors()}
-    element = node.getparent()
+    element: HtmlElement | None = node.element
     while element is not None and element not in holders:
         element = element.getparent()
     limit = CARD_GROWTH * len(line) + CARD_SLACK
