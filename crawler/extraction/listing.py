@@ -45,7 +45,11 @@ from urllib.parse import urlsplit
 from courlan.filters import is_navigation_page
 from lxml.etree import XPath, iterwalk
 
+from crawler.extraction.printeddate import MONTHS
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from lxml.html import HtmlElement
 
     from crawler.extraction.pagemeta import PageMeta
@@ -60,7 +64,6 @@ MIN_PRICES = 20
 MIN_PRICED_CARDS, PRICED_CARD_CHARS = 15, 400
 # On an undated page: a feed of items, each line dated, newest first.
 MIN_FEED_DATES, FEED_LINE_SHARE, NEWEST_FIRST = 6, 0.25, 0.9
-MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
 DAYS = (
     re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
@@ -249,18 +252,27 @@ def post_cards(tree: HtmlElement) -> int:
 
 def grid_cards(tree: HtmlElement) -> int:
     """The most sibling elements of one class that each hold a link and some text."""
+
+    def card_class(child: HtmlElement) -> str | None:
+        if not isinstance(child.tag, str) or not child.get("class"):
+            return None
+        if child.find(".//a") is None or len(squash(child.text_content())) < 20:
+            return None
+        return str(child.get("class"))
+
+    return most_alike(tree, MIN_CARDS, card_class)
+
+
+def most_alike(
+    tree: HtmlElement, min_children: int, kind: Callable[[HtmlElement], str | None]
+) -> int:
+    """The most children of one element (of `min_children` or more) that are of one `kind`
+    (None: a child that is no card)."""
     most = 0
     for parent in tree.iter():
-        if len(parent) < MIN_CARDS:
+        if len(parent) < min_children:
             continue
-        alike = Counter(
-            child.get("class")
-            for child in parent
-            if isinstance(child.tag, str)
-            and child.get("class")
-            and child.find(".//a") is not None
-            and len(squash(child.text_content())) >= 20
-        )
+        alike = Counter(found for child in parent if (found := kind(child)) is not None)
         if alike:
             most = max(most, alike.most_common(1)[0][1])
     return most
@@ -290,7 +302,7 @@ def first_day(line: str) -> date | None:
     for match in sorted(found, key=lambda match: match.start()):
         parts = match.groupdict()
         month = parts["month"]
-        number = int(month) if month.isdigit() else MONTHS.index(month[:3].lower()) + 1
+        number = int(month) if month.isdigit() else MONTHS[month[:3].lower()]
         try:
             return date(int(parts["year"]), number, int(parts["day"]))
         except ValueError:
@@ -301,21 +313,14 @@ def first_day(line: str) -> date | None:
 def priced_cards(tree: HtmlElement) -> int:
     """The most sibling cards of one tag (small blocks of under 400 characters) that each hold
     a link and a price: a catalogue's products or a listings site's offers."""
-    most = 0
-    for parent in tree.iter():
-        if len(parent) < MIN_PRICED_CARDS:
-            continue
-        alike = Counter(
-            child.tag
-            for child in parent
-            if child.tag in CARD_TAGS
-            and child.find(".//a") is not None
-            and len(card := squash(child.text_content())) <= PRICED_CARD_CHARS
-            and PRICE.search(card)
-        )
-        if alike:
-            most = max(most, alike.most_common(1)[0][1])
-    return most
+
+    def priced_card(child: HtmlElement) -> str | None:
+        if child.tag not in CARD_TAGS or child.find(".//a") is None:
+            return None
+        card = squash(child.text_content())
+        return str(child.tag) if len(card) <= PRICED_CARD_CHARS and PRICE.search(card) else None
+
+    return most_alike(tree, MIN_PRICED_CARDS, priced_card)
 
 
 def short_lines(text: str, *, min_lines: int, share: float) -> str | None:
