@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import trafilatura
-from lxml.etree import _Element
-from lxml.html import tostring
+from lxml.etree import ElementDefaultClassLookup, _Element
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, tostring
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Document
-from trafilatura.utils import load_html
+from trafilatura.utils import HTML_PARSER, load_html
 from trafilatura.xml import xmltotxt
 
 from crawler.extraction import MIN_CHARS, boilerplate, declared, listing, nostory, splitbody
@@ -20,8 +19,15 @@ from crawler.extraction.pagemeta import PageMeta, read_page_meta
 from crawler.extraction.sanitise import sanitise_html
 from crawler.extraction.titles import visible_h1s
 
-if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+# lxml.html's parser, which trafilatura parses pages with, picks each element's class in a
+# Python method (for its form, input and label classes) every time Python first touches the
+# element; the same HtmlElement class picked in C makes extraction about 8% faster. Nothing
+# in newsdesk, trafilatura or htmldate uses the form classes.
+HTML_PARSER.set_element_class_lookup(
+    ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
+)
 
 # A precise body shorter than this, than a quarter of the page's story-sized paragraphs, or
 # than 60% of the prose in the element that holds its paragraphs, missed part of the story:
