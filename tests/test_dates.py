@@ -194,3 +194,19 @@ def test_the_nearest_date_decides_so_a_ticker_before_the_headline_does_not():
     ticker = "<ul><li>12/16/2025 Exams open</li><li>President retires 12/04/2025</li></ul>"
     found = dates(body=ticker + HEADLINE + "<p>03/01/2017 by Agatha Caleo</p><p>The pontoon.</p>")
     assert found.get("published", ("", ""))[1] != "printed"
+
+
+def test_a_number_either_way_round_is_read_by_the_time_element_that_prints_it():
+    # Drupal's "03/01/2017": March 1 or 3 January; its `<time datetime>` says which.
+    line = '<p><time datetime="2017-03-01T12:00:00Z">03/01/2017</time> by Agatha Caleo</p>'
+    found = dates(body=HEADLINE + line + "<p>The pontoon.</p>")
+    assert found["published"] == ("2017-03-01T12:00:00+00:00", "time")
+    before = '<small><time datetime="2023-10-12T19:38:01Z"><b>10/12/2023</b> 7:38 PM</time></small>'
+    found = dates(body=before + HEADLINE + "<p>The pontoon.</p>")
+    assert found["published"] == ("2023-10-12T19:38:01+00:00", "time")
+
+
+def test_a_time_element_that_is_neither_reading_leaves_the_number_unread():
+    line = '<p><time datetime="2017-05-01">03/01/2017</time> by Agatha Caleo</p>'
+    found = dates(body=HEADLINE + line + "<p>The pontoon.</p>")
+    assert found.get("published", ("", ""))[1] not in ("printed", "time")

@@ -4,7 +4,8 @@ March 1, 2024 <h1>...", "Published: 12.12.2025".
 That line is what the publisher shows readers as the story's date, in the publisher's own
 calendar day; the declared dates are often an import's, a template's or the server's (in UTC).
 Only a date close to the headline counts (the nearest within a few lines before or after it),
-and not one labelled as an update ("Updated", "Last updated on", "Reviewed").
+and not one labelled as an update ("Updated", "Last updated on", "Reviewed"). A number
+either way round ("03/01/2017") is read by the `<time datetime>` that prints it, if any.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ BODY_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 SKIP = {"script", "style", "noscript", "template", "svg"}
 # Text nodes joined by a character no date can span, so that one search reads them all.
 APART = "\x00"
+MACHINE_DAY = re.compile(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
 BEFORE_CHARS, AFTER_CHARS = 150, 400
 
 
@@ -74,10 +76,10 @@ def printed_day(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
     found: list[tuple[int, str]] = []
     # On each side the nearest date decides (one labelled an update is passed over): a date
     # that cannot be read ("04/05/2025") hides the farther ones, a ticker's or a list's.
-    if (match := nearest(PRINTED.finditer(after))) and (day := publication_day(match)):
+    if (match := nearest(PRINTED.finditer(after))) and (day := readable_day(tree, match)):
         found.append((match.start(), day))
     if (match := nearest(reversed(list(PRINTED.finditer(before))))) and (
-        day := publication_day(match)
+        day := readable_day(tree, match)
     ):
         found.append((len(before) - match.end(), day))
     return min(found)[1] if found else None
@@ -86,6 +88,26 @@ def printed_day(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
 def prints_a_date(tree: HtmlElement) -> bool:
     """Whether the page's visible text holds a whole date ("March 9, 2026", "09.03.2026")."""
     return PRINTED.search(APART.join(BODY_TEXT(tree))) is not None
+
+
+def readable_day(tree: HtmlElement, match: re.Match[str]) -> str | None:
+    """`publication_day(match)`; for a number either way round ("03/01/2017"), the day of the
+    `<time datetime>` that prints it when it is one of the two readings."""
+    if day := publication_day(match):
+        return day
+    if not match["y4"]:
+        return None
+    readings = {(int(match["a4"]), int(match["b4"])), (int(match["b4"]), int(match["a4"]))}
+    for time in tree.iter("time"):
+        stamp = MACHINE_DAY.match(time.get("datetime") or "")
+        if (
+            stamp
+            and stamp[1] == match["y4"]
+            and (int(stamp[2]), int(stamp[3])) in readings
+            and match[0] in "".join(time.itertext())
+        ):
+            return "-".join(stamp.groups())
+    return None
 
 
 def nearest(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
