@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
-from itertools import pairwise
+from itertools import pairwise, tee
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
@@ -48,7 +48,7 @@ from lxml.etree import XPath, iterwalk
 from crawler.extraction.printeddate import MONTHS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Iterator
 
     from lxml.html import HtmlElement
 
@@ -135,11 +135,10 @@ class TextNode(NamedTuple):
     is_tail: bool
 
 
-def visible_text(tree: HtmlElement) -> list[TextNode]:
+def visible_text(tree: HtmlElement) -> Iterator[TextNode]:
     """The runs of text in the page's `<body>` a reader sees, in page order: one walk of the
     tree that steps over scripts, styles, `<noscript>` and `<template>` (the text after
-    them, and after comments, is kept)."""
-    found: list[TextNode] = []
+    them, and after comments, is kept). The walk goes only as far as it is read."""
     for body in tree.iter("body"):
         walk = iterwalk(body, events=("start", "end", "comment", "pi"))
         for event, element in walk:
@@ -147,10 +146,9 @@ def visible_text(tree: HtmlElement) -> list[TextNode]:
                 if element.tag in HIDDEN:
                     walk.skip_subtree()
                 elif element.text:
-                    found.append(TextNode(element.text, element, False))
+                    yield TextNode(element.text, element, False)
             elif element is not body and element.tail:
-                found.append(TextNode(element.tail, element, True))
-    return found
+                yield TextNode(element.tail, element, True)
 
 
 def dated(page: PageMeta, url: str) -> bool:
@@ -175,11 +173,14 @@ def not_an_article(
     og_type = (page.first("og:type") or "").lower()
     if og_type.startswith("product") and not page.ld:
         return f"not an article: a shop page (og:type {og_type})"
-    texts = visible_text(tree)
-    if reason := teaser_list(texts, text):
+    # teaser_list reads the page's text only as far as it needs to decide; an undated page's
+    # rules read all of it.
+    walk, rest = tee(visible_text(tree))
+    if reason := teaser_list(walk, text):
         return reason
     if dated(page, url):  # a list even so: a table of names, a directory
         return short_lines(text, min_lines=DATED_MIN_LINES, share=DATED_SHORT_SHARE)
+    texts = list(rest)
     if (buttons := shop_buttons(tree)) >= MIN_SHOP_BUTTONS:
         prices = len(PRICE.findall(" ".join(node.text for node in texts)))
         if prices >= MIN_SHOP_PRICES:
@@ -381,7 +382,7 @@ def shop_buttons(tree: HtmlElement) -> int:
     return found
 
 
-def teaser_list(texts: list[TextNode], text: str) -> str | None:
+def teaser_list(texts: Iterable[TextNode], text: str) -> str | None:
     """Why the extracted text is a list of teasers, or None: most of it is paragraphs that
     each follow their own titled link to another page inside a small card (a headline and its
     summary), whether or not the extraction kept the headlines. `texts` are the page's
@@ -394,6 +395,12 @@ def teaser_list(texts: list[TextNode], text: str) -> str | None:
     if len(starts) < MIN_TEASERS:
         return None
     prose = "\n".join(starts.values())
+    words = sum(len(line.split()) for line in lines)
+    # Words that are no teaser nor title: once they leave under TEASER_SHARE of the text for
+    # teasers, the page is no list of them, and the reading stops.
+    spare = words - sum(len(paragraph.split()) for paragraph in starts.values())
+    if (words - spare) / words < TEASER_SHARE:
+        return None
     seen: set[str] = set()
     teasers, titles = [], []
     links: list[HtmlElement] = []  # the links since the last paragraph, in page order
@@ -419,9 +426,12 @@ def teaser_list(texts: list[TextNode], text: str) -> str | None:
         title = headline(links, prose, titles)
         if title is not None and in_card(title, node, paragraph):
             teasers.append(paragraph)
+        else:
+            spare += len(paragraph.split())
+            if (words - spare) / words < TEASER_SHARE:
+                return None
         links = []
-    words = sum(len(line.split()) for line in lines)
-    share = sum(len(line.split()) for line in teasers + titles) / words if words else 0.0
+    share = sum(len(line.split()) for line in teasers + titles) / words
     if len(teasers) < MIN_TEASERS or share < TEASER_SHARE:
         return None
     return (
