@@ -210,3 +210,28 @@ def test_a_time_element_that_is_neither_reading_leaves_the_number_unread():
     line = '<p><time datetime="2017-05-01">03/01/2017</time> by Agatha Caleo</p>'
     found = dates(body=HEADLINE + line + "<p>The pontoon.</p>")
     assert found.get("published", ("", ""))[1] not in ("printed", "time")
+
+
+def resaved(published: str, modified: str) -> str:
+    return (
+        '<script type="application/ld+json">{"@type": "Article", '
+        f'"datePublished": "{published}", "dateModified": "{modified}"}}</script>'
+    )
+
+
+def test_a_published_date_stamped_with_each_save_gives_way_to_the_marked_up_one():
+    pubdate = '<p>Published <time pubdate datetime="2025-08-13">August 13, 2025</time></p>'
+    found = dates(resaved("2025-11-29T12:28:31-05:00", "2025-11-29T12:28:31-05:00"), pubdate)
+    assert found == {
+        "published": ("2025-08-13T00:00:00+00:00", "time"),
+        "modified": ("2025-11-29T12:28:31-05:00", "json-ld"),
+    }
+
+
+def test_a_published_date_apart_from_the_modified_one_stands():
+    pubdate = '<p>Published <time pubdate datetime="2025-08-13">August 13, 2025</time></p>'
+    found = dates(resaved("2025-09-01T08:00:00-05:00", "2025-11-29T12:28:31-05:00"), pubdate)
+    assert found["published"] == ("2025-09-01T08:00:00-05:00", "json-ld")
+    later = '<p>Published <time pubdate datetime="2025-12-01">December 1, 2025</time></p>'
+    found = dates(resaved("2025-11-29T12:28:31-05:00", "2025-11-29T12:28:31-05:00"), later)
+    assert found["published"] == ("2025-11-29T12:28:31-05:00", "json-ld")

@@ -125,7 +125,9 @@ def url_day(url: str) -> str | None:
 
 
 def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, str]]:
-    """The published and modified dates the page declares: JSON-LD, meta tags, `<time>`."""
+    """The published and modified dates the page declares: JSON-LD, meta tags, `<time>`;
+    a published date that is the modified one to the second gives way to an earlier
+    `<time pubdate>` or `itemprop=datePublished` element."""
     found: dict[str, tuple[str, str]] = {}
     for field, ld_key, meta_names in (
         ("published", "datePublished", PUBLISHED_META),
@@ -140,6 +142,12 @@ def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, st
             if iso := iso_datetime(value):
                 found[field] = (iso, source)
                 break
+    if "published" in found and found["published"][0] == found.get("modified", ("",))[0]:
+        # A CMS that stamps both dates at each save says nothing about the first one; an
+        # element the page marks as its publication date (`<time pubdate>`) does, when earlier.
+        marked = iso_datetime(time_element(tree, "datePublished"))
+        if marked and marked[:10] < found["published"][0][:10]:
+            found["published"] = (marked, "time")
     return found
 
 
