@@ -569,6 +569,24 @@ def test_container_text_measures_the_prose_around_the_extracted_paragraphs() -> 
     assert splitbody.container_text(elsewhere, paragraphs) is None
 
 
+def test_runs_container_text_finds_a_story_without_paragraphs_by_its_runs_of_prose() -> None:
+    """A story of bare text between headings has no `<p>` for container_text to find: the
+    element holding the body's runs of prose (a run can be the tail after a link) is
+    measured instead, and the prose beside it (an aside) does not count."""
+    first = "A tide clock turns on a lunar cycle of twelve hours and twenty-five minutes a time."
+    second = "Most coasts of Britain have two high waters a day, and a tide clock reads them well."
+    aside = "Harbour Supplies is open every day but Christmas, from nine until five o clock."
+    page = lxml.html.fromstring(
+        f"<html><body><div class='entry-content'><a href='/x'>Tides</a> {first}<h2>Coasts</h2>"
+        f"{second}</div><aside>{aside}</aside></body></html>"
+    )
+    body = etree.fromstring(f"<body><p>Tides {first}</p></body>")
+    assert splitbody.container_text(body, splitbody.page_paragraphs(page)) is None
+    assert splitbody.runs_container_text(body, page) == len(first) + len(second)
+    elsewhere = etree.fromstring("<body><p>Not on the page.</p></body>")
+    assert splitbody.runs_container_text(elsewhere, page) is None
+
+
 def test_a_paragraphs_no_break_and_doubled_spaces_read_as_one_space_as_on_screen() -> None:
     sentence = (  # a CMS's rich-text field: no paragraphs, &nbsp; beside its links
         "The harbour board voted to rebuild the\u00a0 <a href='/pontoon'>north pontoon</a>\u00a0"

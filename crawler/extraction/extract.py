@@ -149,7 +149,7 @@ def story_body(
     teasers are what precision keeps) is refused before the second look, which would only
     find more cards."""
     body = main_text(tree, url, fast=True, focus="precision")
-    if not missed_part(body, page_text):
+    if not missed_part(body, page_text, tree):
         if body is not None and splitbody.dropped_blocks(body, page_text) >= DROPPED_CHARS:
             splitbody.fill_gaps(body, main_text(tree, url, fast=True, focus="recall"))
         return body
@@ -172,15 +172,19 @@ def precise_listing(
     return listing.not_an_article(tree, page, body_chars=chars(body), url=url, text=text)
 
 
-def missed_part(body: _Element | None, page_text: splitbody.Paragraphs) -> bool:
+def missed_part(body: _Element | None, page_text: splitbody.Paragraphs, tree: HtmlElement) -> bool:
     """The precise body is short, or much shorter than the page's story-sized paragraphs or
-    than the prose of the element it came from (a guide's lists and headed sections dropped)."""
+    than the prose of the element it came from (a guide's lists and headed sections dropped;
+    a story of bare text between headings, or of long list items in a layout table, where the
+    element is found by the body's runs of prose, as none of its paragraphs is a `<p>`)."""
     size = chars(body)
     if body is None or size < max(
         SECOND_OPINION_CHARS, MISSED_MOST_SHARE * splitbody.long_text(page_text)
     ):
         return True
     container = splitbody.container_text(body, page_text)
+    if container is None:
+        container = splitbody.runs_container_text(body, tree)
     return container is not None and size < CONTAINER_SHARE * container
 
 

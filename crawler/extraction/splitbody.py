@@ -6,7 +6,10 @@ rest of the story, and their paragraphs are appended in page order (`rejoin`).
 
 `container_text` measures the element that holds the extracted paragraphs: when it carries
 much more prose than was extracted, the extractor dropped part of the story inside it (the
-lists, tables and headed sections of a guide, paragraphs built of `<div>`s).
+lists, tables and headed sections of a guide, paragraphs built of `<div>`s). A body none of
+whose paragraphs is a `<p>` of the page is found by its runs of prose instead
+(`runs_container_text`): a story written as bare text between headings, or as long list
+items in a layout table, whose precise body keeps only the first run or the introduction.
 
 `dropped_blocks` counts the headings, list items and table cells that lie between the first
 and the last extracted paragraph but were left out (precision drops a heading or a list as
@@ -20,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from copy import deepcopy
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml.etree import SubElement, XPath
 
@@ -40,6 +43,12 @@ COMMENTS = re.compile(r"comment|replies|discussion", re.IGNORECASE)
 DROPPED_TAGS = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th")
 # A run of text this long (one text node: a sentence or more) is prose, not a label or a link.
 PROSE_RUN = 80
+# The page's runs of prose: text nodes of 80+ characters, not script or style (the test is on
+# the parent only: a script's or a style's text is its own single text node).
+PROSE_RUNS = XPath(
+    f"//body//text()[string-length(normalize-space(.)) >= {PROSE_RUN}]"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]"
+)
 TEXT_NODES = XPath(
     ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::template)]"
@@ -119,9 +128,34 @@ def container_text(body: _Element, paragraphs: Paragraphs) -> int | None:
     if not found:
         return None
     container = found[0].getparent() if len(found) == 1 else common_ancestor(found[0], found[-1])
-    if container is None:
+    return None if container is None else prose(container)
+
+
+def runs_container_text(body: _Element, tree: HtmlElement) -> int | None:
+    """Characters of prose in the smallest element of the page that holds every run of prose
+    (a text node of 80+ characters) that `body` holds, for a body whose paragraphs are no
+    `<p>`s of the page (bare text between headings, list items, a layout table's cell); None
+    when it holds none."""
+    flat = squash(" ".join(body.itertext()))
+    found = [run for run in PROSE_RUNS(tree) if squash(str(run)) in flat]
+    if not found:
         return None
-    runs = (len(squash(str(run))) for run in TEXT_NODES(container))
+    first, last = holder(found[0]), holder(found[-1])
+    if first is None or last is None:
+        return None
+    container = first if first is last else common_ancestor(first, last)
+    return None if container is None else prose(container)
+
+
+def holder(run: Any) -> HtmlElement | None:
+    """The element whose text a run is (a text node, or the tail after an element)."""
+    element = run.getparent()
+    return element.getparent() if element is not None and run.is_tail else element
+
+
+def prose(element: HtmlElement) -> int:
+    """Characters of prose (text runs of 80+ characters) inside `element`."""
+    runs = (len(squash(str(run))) for run in TEXT_NODES(element))
     return sum(n for n in runs if n >= PROSE_RUN)
 
 
