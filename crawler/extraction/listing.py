@@ -26,7 +26,9 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   `og:type` article, no story slug, date or id in its URL, or a navigation URL such as
   `/category/...`, as courlan tells them) is also a listing when most of its text is link text
   ("not an article: a list of 240 links"), a section page when the text extracted from it is
-  under 30% of the page's visible text, a grid when 20 or more cards built alike link
+  under 30% of the page's visible text (not when it is all but 10% of the text outside the
+  page's navigation, header, footer and asides: a short notice on a site whose menus are
+  most of the page), a grid when 20 or more cards built alike link
   elsewhere, and a product listing when it shows 20 or more prices.
 
 A story is prose: paragraphs of sentences with a few links in them, most of the page's own
@@ -58,6 +60,8 @@ if TYPE_CHECKING:
 LINK_SHARE = 0.6  # link text above this share of the page's visible text: a list of links
 LINKS_ONLY_SHARE = 0.85  # so much of it links that not even an article's URL or tag changes that
 OWN_TEXT_SHARE = 0.3  # less of the page's visible text than this is extracted: a section page
+# unless the text extracted is this share of the text outside the page's menus: a story alone
+ALONE_SHARE, CHROME_TAGS = 0.9, {"nav", "header", "footer", "aside"}
 MIN_CARDS = 20  # sibling blocks built alike, each with a link: a grid of cards
 MIN_PRICES = 20
 # On an undated page: 15 or more cards alike, each with a link and a price, are a catalogue.
@@ -202,7 +206,7 @@ def not_an_article(
         return f"not an article: a list of {links} links ({linked / visible:.0%} of its text)"
     if named:
         return post_front(tree, visible=visible, linked=linked, body_chars=body_chars)
-    if visible and body_chars < OWN_TEXT_SHARE * visible:
+    if visible and body_chars < OWN_TEXT_SHARE * visible and not story_alone(tree, body_chars):
         own = body_chars / visible
         return (
             f"not an article: a section page (its own text is {own:.0%} of the page's,"
@@ -214,6 +218,21 @@ def not_an_article(
     if prices >= MIN_PRICES:
         return f"not an article: a product listing ({prices} prices)"
     return None
+
+
+def story_alone(tree: HtmlElement, body_chars: int) -> bool:
+    """The text extracted is all but 10% of the page's text outside its navigation, header,
+    footer and asides: a short story on a site whose menus are most of the page (a notice on
+    a university's page), not a section page, whose cards or links lie beside its
+    introduction."""
+    outside = 0
+    for node in visible_text(tree):
+        element = node.element.getparent() if node.is_tail else node.element
+        if element is not None and not any(
+            above.tag in CHROME_TAGS for above in (element, *element.iterancestors())
+        ):
+            outside += len(node.text.strip())
+    return bool(outside) and body_chars >= ALONE_SHARE * outside
 
 
 def post_front(tree: HtmlElement, *, visible: int, linked: int, body_chars: int) -> str | None:
