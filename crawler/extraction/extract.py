@@ -200,6 +200,7 @@ def main_text(tree: HtmlElement, url: str, *, fast: bool, focus: str) -> _Elemen
         include_comments=False,
         include_tables=True,
         with_metadata=False,
+        output_format="txt",  # "python" would also render the body as text, unused here
     )
     return doc.body if isinstance(doc, Document) else None
 
