@@ -235,3 +235,25 @@ def test_a_published_date_apart_from_the_modified_one_stands():
     later = '<p>Published <time pubdate datetime="2025-12-01">December 1, 2025</time></p>'
     found = dates(resaved("2025-11-29T12:28:31-05:00", "2025-11-29T12:28:31-05:00"), later)
     assert found["published"] == ("2025-11-29T12:28:31-05:00", "json-ld")
+
+
+def test_an_update_printed_beside_the_headline_is_the_modified_date():
+    line = "<p>Published on Oct 21, 2025 · Updated on Mar 9, 2026</p><p>The pontoon.</p>"
+    assert dates(body=HEADLINE + line) == {
+        "published": ("2025-10-21T00:00:00+00:00", "printed"),
+        "modified": ("2026-03-09T00:00:00+00:00", "printed"),
+    }
+    head = '<meta property="article:published_time" content="2018-06-12T07:00:00Z">'
+    found = dates(head, HEADLINE + "<p>Written by Ann Lee — Updated on March 7, 2025</p>")
+    assert found["modified"] == ("2025-03-07T00:00:00+00:00", "printed")
+
+
+def test_a_declared_modified_date_or_an_update_not_after_the_publication_stands():
+    head = (
+        '<meta property="article:published_time" content="2021-08-12T19:35:44+00:00">'
+        '<meta property="article:modified_time" content="2025-02-22T08:00:00+00:00">'
+    )
+    found = dates(head, HEADLINE + "<p>Updated March 7, 2025</p>")
+    assert found["modified"] == ("2025-02-22T08:00:00+00:00", "meta")
+    same_day = '<meta property="article:published_time" content="2025-09-09T13:00:00-04:00">'
+    assert "modified" not in dates(same_day, HEADLINE + "<p>Updated September 9, 2025</p>")

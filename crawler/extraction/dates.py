@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
 
-from crawler.extraction.printeddate import printed_day, prints_a_date
+from crawler.extraction.printeddate import PrintedDays, printed_days, prints_a_date
 from crawler.extraction.titles import headline_element
 
 if TYPE_CHECKING:
@@ -68,18 +68,32 @@ def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tupl
     `published`: when the page declares when it was published, a printed date that is its
     declared modified day does not replace it, and a guess that is that day is no guess. A
     page that declares no article object is read from its `WebPage` object (a CMS's pages).
+    A page that declares no modified date gets the day printed beside the headline as an
+    update's ("Updated on Mar 9, 2026"), when it is after the published day.
     """
     declared = declared_dates(tree, page)
+    in_url = url_day(url)
+    printed = PrintedDays()
+    if in_url is None or "modified" not in declared:
+        printed = printed_days(tree, headline_element(tree))
     found = {name: value for name, value in declared.items() if name == "modified"}
-    if published := published_date(tree, declared, url):
+    if published := published_date(tree, declared, url, in_url, printed.published):
         found["published"] = published
+    update = printed.updated  # printed as an update's day, after the publication's
+    if "modified" not in found and update and (not published or update > published[0][:10]):
+        found["modified"] = (f"{update}T00:00:00+00:00", "printed")
     return found
 
 
 def published_date(
-    tree: HtmlElement, declared: dict[str, tuple[str, str]], url: str
+    tree: HtmlElement,
+    declared: dict[str, tuple[str, str]],
+    url: str,
+    in_url: str | None,
+    printed: str | None,
 ) -> tuple[str, str] | None:
-    """(the published date, its source): see `page_dates`."""
+    """(the published date, its source), given the days in the URL and printed beside the
+    headline: see `page_dates`."""
     published = declared.get("published")
     updated = declared["modified"][0][:10] if "modified" in declared else None
 
@@ -88,9 +102,9 @@ def published_date(
             return None  # the page says this day is when it was updated, not published
         return day
 
-    day, source = url_day(url), "url"
+    day, source = in_url, "url"
     if day is None:
-        day, source = not_the_update(printed_day(tree, headline_element(tree))), "printed"
+        day, source = not_the_update(printed), "printed"
     if day is None and published is None:  # htmldate reads the page: a guess, the last resort
         guess = guess_day(tree, url)  # when a page declares only its update, that is its find
         day, source = (guess if guess != updated else None), "htmldate"

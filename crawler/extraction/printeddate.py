@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from lxml.etree import XPath
 
@@ -54,12 +54,12 @@ PRINTED = re.compile(
     re.IGNORECASE,
 )
 # A label that makes the date after it an update's, not the publication's.
-UPDATE_LABEL = re.compile(
+UPDATE_WORD = re.compile(
     r"(?:updated|modified|reviewed|edited|last update|aktualisiert|geändert|mis à jour|"
-    r"modifié|actualizado|actualización|aggiornato|atualizado|bijgewerkt)"
-    r"\W*(?:on|at)?\W*$",
+    r"modifié|actualizado|actualización|aggiornato|atualizado|bijgewerkt)",
     re.IGNORECASE,
 )
+UPDATE_LABEL = re.compile(UPDATE_WORD.pattern + r"\W*(?:on|at)?\W*$", re.IGNORECASE)
 BODY_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 SKIP = {"script", "style", "noscript", "template", "svg"}
 # Text nodes joined by a character no date can span, so that one search reads them all.
@@ -68,21 +68,29 @@ MACHINE_DAY = re.compile(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
 BEFORE_CHARS, AFTER_CHARS = 150, 400
 
 
-def printed_day(tree: HtmlElement, headline: HtmlElement | None) -> str | None:
-    """The publication day ("YYYY-MM-DD") printed nearest the headline element, if any."""
+class PrintedDays(NamedTuple):
+    """The days printed nearest the headline: the publication's, and the update's."""
+
+    published: str | None = None
+    updated: str | None = None
+
+
+def printed_days(tree: HtmlElement, headline: HtmlElement | None) -> PrintedDays:
+    """The publication day ("YYYY-MM-DD") printed nearest the headline element, and the
+    nearest day labelled an update ("Updated March 9, 2026", "Last updated on ..."), if any."""
     if headline is None:
-        return None
+        return PrintedDays()
     before, after = text_around(tree, headline)
-    found: list[tuple[int, str]] = []
-    # On each side the nearest date decides (one labelled an update is passed over): a date
-    # that cannot be read ("04/05/2025") hides the farther ones, a ticker's or a list's.
-    if (match := nearest(PRINTED.finditer(after))) and (day := readable_day(tree, match)):
-        found.append((match.start(), day))
-    if (match := nearest(reversed(list(PRINTED.finditer(before))))) and (
-        day := readable_day(tree, match)
-    ):
-        found.append((len(before) - match.end(), day))
-    return min(found)[1] if found else None
+    # On each side the nearest date decides (for the publication, one labelled an update is
+    # passed over): a date that cannot be read ("04/05/2025") hides the farther ones.
+    found: tuple[list[tuple[int, str]], list[tuple[int, str]]] = ([], [])
+    for is_before, side in enumerate((after, before)):
+        matches = reversed(list(PRINTED.finditer(side))) if is_before else PRINTED.finditer(side)
+        for update, match in enumerate(nearest(matches, updates=bool(UPDATE_WORD.search(side)))):
+            if match and (day := readable_day(tree, match)):
+                distance = len(side) - match.end() if is_before else match.start()
+                found[update].append((distance, day))
+    return PrintedDays(*(min(days)[1] if days else None for days in found))
 
 
 def prints_a_date(tree: HtmlElement) -> bool:
@@ -110,12 +118,19 @@ def readable_day(tree: HtmlElement, match: re.Match[str]) -> str | None:
     return None
 
 
-def nearest(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
-    """The first of `matches` not labelled as an update's date ("Updated March 9, 2026")."""
+def nearest(
+    matches: Iterable[re.Match[str]], *, updates: bool = True
+) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    """The first of `matches` not labelled as an update's date, and the first labelled so
+    ("Updated March 9, 2026"); without `updates` (no such label in the text), the first."""
+    first: list[re.Match[str] | None] = [None, None]
     for match in matches:
-        if not UPDATE_LABEL.search(match.string[max(0, match.start() - 30) : match.start()]):
-            return match
-    return None
+        label = match.string[max(0, match.start() - 30) : match.start()]
+        update = int(updates and bool(UPDATE_LABEL.search(label)))
+        first[update] = first[update] or match
+        if first[1 - update] or not updates:
+            break
+    return first[0], first[1]
 
 
 def publication_day(match: re.Match[str]) -> str | None:
