@@ -587,6 +587,30 @@ def test_runs_container_text_finds_a_story_without_paragraphs_by_its_runs_of_pro
     assert splitbody.runs_container_text(elsewhere, page) is None
 
 
+def test_fuller_section_finds_the_story_among_sections_built_alike() -> None:
+    """On a page of sections built alike (hero, story, call to action), a body taken from a
+    promotion laid out as a section inside the story's leads to the section alike with the
+    most prose; a body that is already the story's leads nowhere."""
+    story = "".join(
+        f"<p>Paragraph {n} of the guide to tide tables, long enough to count as a run of prose.</p>"
+        for n in range(8)
+    )
+    promo = "Our app holds the tide tables of two thousand harbours, updated every night for you."
+    page = lxml.html.fromstring(
+        "<html><body><div class='layout-grid'><h1>How to read a tide table</h1></div>"
+        f"<div class='layout-grid'><div class='story'>{story}</div>"
+        f"<section><div class='layout-grid'><p>{promo}</p></div></section></div>"
+        "<div class='layout-grid'><a href='/signup'>Sign up</a></div></body></html>"
+    )
+    found = splitbody.fuller_section(page, etree.fromstring(f"<body><p>{promo}</p></body>"))
+    assert found is not None and "Paragraph 7 of the guide" in found.text_content()
+    alone = splitbody.section_page(found)
+    assert alone.find("body") is not None and "Paragraph 0" in alone.text_content()
+    assert found.getparent() is not None  # the page itself is left as it was
+    body = etree.fromstring(f"<body>{story}</body>")
+    assert splitbody.fuller_section(page, body) is None
+
+
 def test_a_paragraphs_no_break_and_doubled_spaces_read_as_one_space_as_on_screen() -> None:
     sentence = (  # a CMS's rich-text field: no paragraphs, &nbsp; beside its links
         "The harbour board voted to rebuild the\u00a0 <a href='/pontoon'>north pontoon</a>\u00a0"

@@ -26,6 +26,9 @@ from crawler.extraction.titles import visible_h1s
 SECOND_OPINION_CHARS = 500
 MISSED_MOST_SHARE = 0.25
 CONTAINER_SHARE = 0.6
+# A longest body under half the page's story-sized paragraphs may come from the wrong one of
+# the page's sections built alike: the section alike with the most prose is extracted alone.
+SECTION_SHARE = 0.5
 # When the precise body left out this many characters of headings, list items and table
 # cells between its paragraphs, the recall-first fast pass fills the gaps.
 DROPPED_CHARS = 100
@@ -135,7 +138,10 @@ def story_body(
     A precise body that left out headings, list items or table cells between its paragraphs
     (trafilatura, finding no container it knows, gathers only paragraphs; precision drops
     link-heavy headings) gets them back from the recall-first fast pass, between the
-    blocks both hold. A page whose precise body already reads as a listing (its cards'
+    blocks both hold. When the longest body holds under half the page's story-sized
+    paragraphs, the section built like one around it with the most prose (a page of sections
+    alike: hero, story, promotion) is extracted alone, and the longer body wins. A page
+    whose precise body already reads as a listing (its cards'
     teasers are what precision keeps) is refused before the second look, which would only
     find more cards."""
     body = main_text(tree, url, fast=True, focus="precision")
@@ -149,7 +155,16 @@ def story_body(
     if not (listing.article_declared(page) or listing.story_url(url)):
         return max((body, second), key=chars)  # recall would find more of a listing's cards
     third = main_text(tree, url, fast=True, focus="recall")
-    return max((body, second, third), key=chars)
+    best = max((body, second, third), key=chars)
+    # a page of sections alike (hero, promotion, story), where all three took the wrong one
+    if (
+        best is not None
+        and chars(best) < SECTION_SHARE * splitbody.long_text(page_text)
+        and (section := splitbody.fuller_section(tree, best)) is not None
+    ):
+        alone = main_text(splitbody.section_page(section), url, fast=False, focus="balanced")
+        return max((best, alone), key=chars)
+    return best
 
 
 def precise_listing(

@@ -11,6 +11,11 @@ whose paragraphs is a `<p>` of the page is found by its runs of prose instead
 (`runs_container_text`): a story written as bare text between headings, or as long list
 items in a layout table, whose precise body keeps only the first run or the introduction.
 
+`fuller_section` finds, on a page built of sections alike (a `div.layout-grid` each: the
+hero, a promotion, the story, a call to action), the section alike that holds much more
+prose than an extraction that took the wrong one; `section_page` makes it a page of its own
+to extract.
+
 `dropped_blocks` counts the headings, list items and table cells that lie between the first
 and the last extracted paragraph but were left out (precision drops a heading or a list as
 link-heavy, a list of tips as too short); `fill_gaps` then puts in the blocks a fuller
@@ -26,6 +31,7 @@ from copy import deepcopy
 from typing import TYPE_CHECKING, Any
 
 from lxml.etree import SubElement, XPath
+from lxml.html import document_fromstring
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -43,6 +49,9 @@ COMMENTS = re.compile(r"comment|replies|discussion", re.IGNORECASE)
 DROPPED_TAGS = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th")
 # A run of text this long (one text node: a sentence or more) is prose, not a label or a link.
 PROSE_RUN = 80
+# A section alike holding this many times the body's characters in prose holds the story;
+# sections are looked for this many levels above the body's first run of prose.
+SECTION_GROWTH, SECTION_DEPTH = 1.5, 8
 # The page's runs of prose: text nodes of 80+ characters, not script or style (the test is on
 # the parent only: a script's or a style's text is its own single text node).
 PROSE_RUNS = XPath(
@@ -145,6 +154,35 @@ def runs_container_text(body: _Element, tree: HtmlElement) -> int | None:
         return None
     container = first if first is last else common_ancestor(first, last)
     return None if container is None else prose(container)
+
+
+def fuller_section(tree: HtmlElement, body: _Element) -> HtmlElement | None:
+    """The section of the page built like one around `body` (same tag and class, up to eight
+    levels above its first run of prose) holding the most prose, when that is 1.5 times the
+    body's characters or more; else None."""
+    flat = squash(" ".join(body.itertext()))
+    run = next((run for run in PROSE_RUNS(tree) if squash(str(run)) in flat), None)
+    if run is None or (around := holder(run)) is None:
+        return None
+    for depth, element in enumerate((around, *around.iterancestors())):
+        if depth > SECTION_DEPTH or element.tag in ("body", "html"):
+            break
+        if not (name := element.get("class")):
+            continue
+        alike = [other for other in tree.iter(element.tag) if other.get("class") == name]
+        if len(alike) < 2:
+            continue
+        best = max(alike, key=prose)
+        if best is not element and prose(best) >= SECTION_GROWTH * len(flat):
+            return best
+    return None
+
+
+def section_page(section: HtmlElement) -> HtmlElement:
+    """A page holding only a copy of `section`, to extract it alone."""
+    page = document_fromstring("<html><body></body></html>")
+    page.body.append(deepcopy(section))
+    return page
 
 
 def holder(run: Any) -> HtmlElement | None:
