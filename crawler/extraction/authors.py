@@ -89,8 +89,8 @@ def class_elements(tree: HtmlElement) -> list[HtmlElement]:
     return [
         element
         for element in tree.iter(*TAGS)
-        if BYLINE_CLASS.search(element.get("class") or "")
-        or BYLINE_ID.search(element.get("id") or "")
+        if ((names := element.get("class")) and BYLINE_CLASS.search(names))
+        or ((name := element.get("id")) and BYLINE_ID.search(name))
     ]
 
 
