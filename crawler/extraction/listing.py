@@ -41,16 +41,17 @@ import re
 from collections import Counter
 from datetime import date
 from itertools import pairwise, tee
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from courlan.filters import is_navigation_page
-from lxml.etree import XPath, iterwalk
+from lxml.etree import XPath
 
+from crawler.extraction.pagetext import TextNode, visible_text
 from crawler.extraction.printeddate import MONTHS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable
 
     from lxml.html import HtmlElement
 
@@ -81,7 +82,6 @@ COLLECTIONS = {
     "searchresultspage": "SearchResultsPage",
     "profilepage": "ProfilePage",
 }
-HIDDEN = {"script", "style", "noscript", "template"}  # elements whose text no reader sees
 LINK_TEXT = XPath("//body//a//text()[not(ancestor::script or ancestor::style)]")
 LINKS = XPath("count(//body//a)")
 PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:€|(?:EUR|USD)\b)")  # "$12", "129,90 €"
@@ -128,31 +128,6 @@ def story_url(url: str) -> bool:
     """A URL that names a story: a slug of words, a date or an id, and no navigation path."""
     path = urlsplit(url).path
     return bool(STORY_PATH.search(path)) and not is_navigation_page(url)
-
-
-class TextNode(NamedTuple):
-    """A run of the page's text: the element it belongs to, as its text or as its tail (the
-    text after it)."""
-
-    text: str
-    element: HtmlElement
-    is_tail: bool
-
-
-def visible_text(tree: HtmlElement) -> Iterator[TextNode]:
-    """The runs of text in the page's `<body>` a reader sees, in page order: one walk of the
-    tree that steps over scripts, styles, `<noscript>` and `<template>` (the text after
-    them, and after comments, is kept). The walk goes only as far as it is read."""
-    for body in tree.iter("body"):
-        walk = iterwalk(body, events=("start", "end", "comment", "pi"))
-        for event, element in walk:
-            if event == "start":
-                if element.tag in HIDDEN:
-                    walk.skip_subtree()
-                elif element.text:
-                    yield TextNode(element.text, element, False)
-            elif element is not body and element.tail:
-                yield TextNode(element.tail, element, True)
 
 
 def dated(page: PageMeta, url: str) -> bool:

@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from lxml.etree import XPath
+from crawler.extraction.pagetext import visible_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -60,7 +60,6 @@ UPDATE_WORD = re.compile(
     re.IGNORECASE,
 )
 UPDATE_LABEL = re.compile(UPDATE_WORD.pattern + r"\W*(?:on|at)?\W*$", re.IGNORECASE)
-BODY_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 SKIP = {"script", "style", "noscript", "template", "svg"}
 # Text nodes joined by a character no date can span, so that one search reads them all.
 APART = "\x00"
@@ -95,7 +94,7 @@ def printed_days(tree: HtmlElement, headline: HtmlElement | None) -> PrintedDays
 
 def prints_a_date(tree: HtmlElement) -> bool:
     """Whether the page's visible text holds a whole date ("March 9, 2026", "09.03.2026")."""
-    return PRINTED.search(APART.join(BODY_TEXT(tree))) is not None
+    return PRINTED.search(APART.join(node.text for node in visible_text(tree))) is not None
 
 
 def readable_day(tree: HtmlElement, match: re.Match[str]) -> str | None:

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from lxml.etree import SubElement, XPath
 from lxml.html import document_fromstring
 
+from crawler.extraction.pagetext import text_runs
+
 if TYPE_CHECKING:
     from lxml.etree import _Element
     from lxml.html import HtmlElement
@@ -57,10 +59,6 @@ SECTION_GROWTH, SECTION_DEPTH = 1.5, 8
 PROSE_RUNS = XPath(
     f"//body//text()[string-length(normalize-space(.)) >= {PROSE_RUN}]"
     "[not(parent::script or parent::style or parent::noscript or parent::template)]"
-)
-TEXT_NODES = XPath(
-    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-    " or ancestor::template)]"
 )
 
 
@@ -193,7 +191,7 @@ def holder(run: Any) -> HtmlElement | None:
 
 def prose(element: HtmlElement) -> int:
     """Characters of prose (text runs of 80+ characters) inside `element`."""
-    runs = (len(squash(str(run))) for run in TEXT_NODES(element))
+    runs = (len(squash(node.text)) for node in text_runs(element))
     return sum(n for n in runs if n >= PROSE_RUN)
 
 
