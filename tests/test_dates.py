@@ -139,11 +139,15 @@ def test_an_update_line_or_an_ambiguous_number_is_not_the_printed_day():
     assert dates(body=HEADLINE + "<p>04/05/2025</p>").get("published", ("", ""))[1] != "printed"
 
 
+# A story published in 2021 and declared modified in 2025.
+PUBLISHED_AND_MODIFIED = (
+    '<meta property="article:published_time" content="2021-08-12T19:35:44+00:00">'
+    '<meta property="article:modified_time" content="2025-02-22T08:00:00+00:00">'
+)
+
+
 def test_the_declared_modified_day_never_displaces_the_declared_published_one():
-    head = (
-        '<meta property="article:published_time" content="2021-08-12T19:35:44+00:00">'
-        '<meta property="article:modified_time" content="2025-02-22T08:00:00+00:00">'
-    )
+    head = PUBLISHED_AND_MODIFIED
     # Printed beside the headline without a label, it is still the update's day.
     found = dates(head, HEADLINE + "<p>February 22, 2025</p>")
     assert found["published"] == ("2021-08-12T19:35:44+00:00", "meta")
@@ -249,10 +253,7 @@ def test_an_update_printed_beside_the_headline_is_the_modified_date():
 
 
 def test_a_declared_modified_date_or_an_update_not_after_the_publication_stands():
-    head = (
-        '<meta property="article:published_time" content="2021-08-12T19:35:44+00:00">'
-        '<meta property="article:modified_time" content="2025-02-22T08:00:00+00:00">'
-    )
+    head = PUBLISHED_AND_MODIFIED
     found = dates(head, HEADLINE + "<p>Updated March 7, 2025</p>")
     assert found["modified"] == ("2025-02-22T08:00:00+00:00", "meta")
     same_day = '<meta property="article:published_time" content="2025-09-09T13:00:00-04:00">'
