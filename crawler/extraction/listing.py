@@ -5,9 +5,10 @@ Each rule describes a kind of page and refuses it with a reason a person underst
 - a page that declares itself a collection (JSON-LD `CollectionPage`, `ItemList`,
   `SearchResultsPage`, `ProfilePage`, or `og:type` `product.group`) and declares no article;
 - a list of teasers, dated or not: most of the text extracted from it is five or more
-  paragraphs that each follow their own titled link to another page inside a small card (a
-  blog's or a section's front, its headlines kept or dropped by the extraction: "not an
-  article: a list of 12 teasers linking to other pages");
+  paragraphs that each follow their own titled link to another page inside a small card, or
+  open with it when the card is read as one line (a blog's or a section's front, its
+  headlines kept or dropped by the extraction: "not an article: a list of 12 teasers linking
+  to other pages");
 - a dated page (a date in its URL, `datePublished` in its JSON-LD article,
   `article:published_time`) otherwise only when 80% of the words of 20 or more lines are in
   short lines (a directory of names);
@@ -40,7 +41,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
-from itertools import pairwise, tee
+from itertools import islice, pairwise, tee
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -110,6 +111,7 @@ TEASER_CHARS, CARD_GROWTH, CARD_SLACK, TITLE_WORDS = 60, 2.5, 150, 3
 MIN_TEASERS, TEASER_SHARE = 5, 0.6
 START_CHARS = 25  # a paragraph is found on the page by its first characters
 LINK_DEPTH = 4  # a title's text sits this close under its link (<a><h3><span>...)
+HEADINGS = ("h2", "h3", "h4")
 HEADLINE_LINKS = 4  # a teaser's headline is among the last links before it (source, tags)
 STORY_PATH = re.compile(
     r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[^/]*"  # a date, an id, a slug
@@ -379,7 +381,8 @@ def shop_buttons(tree: HtmlElement) -> int:
 def teaser_list(texts: Iterable[TextNode], text: str) -> str | None:
     """Why the extracted text is a list of teasers, or None: most of it is paragraphs that
     each follow their own titled link to another page inside a small card (a headline and its
-    summary), whether or not the extraction kept the headlines. `texts` are the page's
+    summary), whether or not the extraction kept the headlines, or open with it (an `<li>`
+    card's headline and summary read as one line). `texts` are the page's
     visible text nodes."""
     lines = [squash(line).lstrip("- ") for line in text.splitlines() if line.strip()]
     starts: dict[str, str] = {}  # a paragraph of TEASER_CHARS+ by its first START_CHARS
@@ -412,13 +415,16 @@ def teaser_list(texts: Iterable[TextNode], text: str) -> str | None:
         if paragraph in seen:
             continue
         seen.add(paragraph)
-        kept = link is not None and paragraph == squash(link.text_content())
-        if kept and link is not None and titled_link(link, paragraph):
+        name = squash(link.text_content()) if link is not None else ""
+        if link is not None and paragraph == name and titled_link(link, paragraph):
             titles.append(paragraph)  # a headline the extraction kept: its teaser follows
             links = [link]
             continue
-        title = headline(links, prose, titles)
-        if title is not None and in_card(title, node, paragraph):
+        if link is not None and opens_card(link, name, node, paragraph):
+            teasers.append(paragraph)  # a card's headline and teaser read as one line
+        elif (title := headline(links, prose, titles)) is not None and in_card(
+            title, node, paragraph
+        ):
             teasers.append(paragraph)
         else:
             spare += len(paragraph.split())
@@ -432,6 +438,25 @@ def teaser_list(texts: Iterable[TextNode], text: str) -> str | None:
         f"not an article: a list of {len(teasers)} teasers linking to other pages"
         f" ({share:.0%} of its text), not a story"
     )
+
+
+def opens_card(link: HtmlElement, name: str, node: TextNode, paragraph: str) -> bool:
+    """The extracted `paragraph` is a card's headline and its teaser read as one line (an
+    `<li>` card's text): it opens with the text `name` of a titled link that is or holds a
+    heading, and goes on past it, inside a small card."""
+    if paragraph == name or not paragraph.startswith(name) or not titled_link(link, name):
+        return False
+    if next(link.iter(*HEADINGS), None) is None and enclosing_heading(link) is None:
+        return False
+    return in_card(link, node, paragraph)
+
+
+def enclosing_heading(element: HtmlElement) -> HtmlElement | None:
+    """The heading a few levels above `element`, if any (`<h3><a>...</a></h3>`)."""
+    for above in islice(element.iterancestors(), LINK_DEPTH):
+        if above.tag in HEADINGS:
+            return above
+    return None
 
 
 def headline(links: list[HtmlElement], prose: str, titles: list[str]) -> HtmlElement | None:
