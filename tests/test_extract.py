@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from crawler.extraction import boilerplate, splitbody
+from crawler.extraction import boilerplate, listing, splitbody
 from crawler.extraction.bylines import parse_byline, people
 from crawler.extraction.dates import iso_datetime
 from crawler.extraction.extract import ExtractionFailed, extract_article
@@ -658,3 +658,31 @@ def test_dropped_blocks_count_list_items_between_the_extracted_paragraphs() -> N
     body = etree.fromstring(f"<body><p>{first}</p><p>{last}</p></body>")
     paragraphs = splitbody.page_paragraphs(page)
     assert splitbody.dropped_blocks(body, paragraphs) == len("Nitrates fell by a fifth.")
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Posted 27 February 2026 by the desk", "2026-02-27"),
+        ("Dec 15, 2025 — episode 112", "2025-12-15"),
+        ("Publié le 3 mars 2024", "2024-03-03"),
+        ("15. Dezember 2025", "2025-12-15"),
+        ("2025-12-15 release notes", "2025-12-15"),
+        ("03/04/2025, either way round", None),
+    ],
+)
+def test_a_feed_line_is_dated_in_the_languages_the_printed_date_knows(
+    line: str, day: str | None
+) -> None:
+    found = listing.first_day(line)
+    assert (found.isoformat() if found else None) == day
+
+
+def test_a_german_feed_of_dated_items_newest_first_is_refused() -> None:
+    items = [
+        f"{d}. Dezember 2025: Folge {d} des Hafen-Podcasts mit den Fischern"
+        for d in range(28, 20, -1)
+    ]
+    assert (reason := listing.dated_feed("\n".join(items))) is not None
+    assert reason.startswith("not an article: a feed of 8 dated items, newest first")
+    assert listing.dated_feed("\n".join(reversed(items))) is None  # a timeline runs oldest first

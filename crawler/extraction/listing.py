@@ -16,8 +16,9 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   (many shops and section pages do both), is a shop's product list when it shows five or more
   "Add to cart" / "Buy now" buttons and three or more prices, a catalogue when 15 or more small
   cards alike each hold a link and a price, a feed when six or more different dates run newest
-  first down a quarter or more of its lines, a list when most of the text extracted from it is
-  short lines (names, titles, prices: "not an article: a list of 120 short lines"), a table
+  first down a quarter or more of its lines (dates read by `printeddate`, in its seven
+  languages), a list when most of the text extracted from it is short lines (names, titles,
+  prices: "not an article: a list of 120 short lines"), a table
   when most of it is table rows and under 10% sentences, an index when under 40% of that text
   is sentences while the page is a grid of 15 or more cards, mostly link text, or holds five
   times more text than was extracted, a list of links when 85% of the page's text is links,
@@ -49,7 +50,7 @@ from courlan.filters import is_navigation_page
 from lxml.etree import XPath
 
 from crawler.extraction.pagetext import TextNode, visible_text
-from crawler.extraction.printeddate import MONTHS
+from crawler.extraction.printeddate import PRINTED, publication_day
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -70,12 +71,6 @@ MIN_PRICES = 20
 MIN_PRICED_CARDS, PRICED_CARD_CHARS = 15, 400
 # On an undated page: a feed of items, each line dated, newest first.
 MIN_FEED_DATES, FEED_LINE_SHARE, NEWEST_FIRST = 6, 0.25, 0.9
-_MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
-DAYS = (
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
-)
 CARD_TAGS = {"div", "li", "article", "section"}
 COLLECTIONS = {
     "collectionpage": "CollectionPage",
@@ -294,16 +289,10 @@ def dated_feed(text: str) -> str | None:
 
 def first_day(line: str) -> date | None:
     """The first whole date printed in `line` ("27 February 2026", "Dec 15, 2025",
-    "2025-12-15"), if any."""
-    found = [match for match in (pattern.search(line) for pattern in DAYS) if match]
-    for match in sorted(found, key=lambda match: match.start()):
-        parts = match.groupdict()
-        month = parts["month"]
-        number = int(month) if month.isdigit() else MONTHS[month[:3].lower()]
-        try:
-            return date(int(parts["year"]), number, int(parts["day"]))
-        except ValueError:
-            continue
+    "15. Dezember 2025", "2025-12-15"; a number either way round is no date), if any."""
+    for match in PRINTED.finditer(line):
+        if day := publication_day(match):
+            return date.fromisoformat(day)
     return None
 
 
