@@ -178,7 +178,7 @@ def not_an_article(
         return f"not an article: a list of {links} links ({linked / visible:.0%} of its text)"
     if named:
         return post_front(tree, visible=visible, linked=linked, body_chars=body_chars)
-    if visible and body_chars < OWN_TEXT_SHARE * visible and not story_alone(tree, body_chars):
+    if visible and body_chars < OWN_TEXT_SHARE * visible and not story_alone(texts, body_chars):
         own = body_chars / visible
         return (
             f"not an article: a section page (its own text is {own:.0%} of the page's,"
@@ -192,14 +192,14 @@ def not_an_article(
     return None
 
 
-def story_alone(tree: HtmlElement, body_chars: int) -> bool:
-    """The text extracted is all but 10% of the page's text outside its navigation, header,
-    footer and asides: a short story on a site whose menus are most of the page (a notice on
-    a university's page), not a section page, whose cards or links lie beside its
-    introduction."""
+def story_alone(texts: list[TextNode], body_chars: int) -> bool:
+    """The text extracted is all but 10% of the page's text (`texts`, its visible runs)
+    outside its navigation, header, footer and asides: a short story on a site whose menus
+    are most of the page (a notice on a university's page), not a section page, whose cards
+    or links lie beside its introduction."""
     outside = 0
-    for node in visible_text(tree):
-        element = node.element.getparent() if node.is_tail else node.element
+    for node in texts:
+        element = node.holder
         if element is not None and not any(
             above.tag in CHROME_TAGS for above in (element, *element.iterancestors())
         ):
@@ -460,7 +460,7 @@ def headline(links: list[HtmlElement], prose: str, titles: list[str]) -> HtmlEle
 
 def link_around(node: TextNode) -> HtmlElement | None:
     """The link a text node of the page is part of, if any."""
-    return enclosing_link(node.element.getparent() if node.is_tail else node.element)
+    return enclosing_link(node.holder)
 
 
 def enclosing_link(element: HtmlElement | None) -> HtmlElement | None:

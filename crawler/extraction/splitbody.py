@@ -28,12 +28,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from copy import deepcopy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from lxml.etree import SubElement, XPath
+from lxml.etree import SubElement
 from lxml.html import document_fromstring
 
-from crawler.extraction.pagetext import text_runs
+from crawler.extraction.pagetext import TextNode, long_runs, text_runs
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -54,12 +54,6 @@ PROSE_RUN = 80
 # A section alike holding this many times the body's characters in prose holds the story;
 # sections are looked for this many levels above the body's first run of prose.
 SECTION_GROWTH, SECTION_DEPTH = 1.5, 8
-# The page's runs of prose: text nodes of 80+ characters, not script or style (the test is on
-# the parent only: a script's or a style's text is its own single text node).
-PROSE_RUNS = XPath(
-    f"//body//text()[string-length(normalize-space(.)) >= {PROSE_RUN}]"
-    "[not(parent::script or parent::style or parent::noscript or parent::template)]"
-)
 
 
 def squash(text: str) -> str:
@@ -143,11 +137,10 @@ def runs_container_text(body: _Element, tree: HtmlElement) -> int | None:
     (a text node of 80+ characters) that `body` holds, for a body whose paragraphs are no
     `<p>`s of the page (bare text between headings, list items, a layout table's cell); None
     when it holds none."""
-    flat = squash(" ".join(body.itertext()))
-    found = [run for run in PROSE_RUNS(tree) if squash(str(run)) in flat]
+    found = body_runs(tree, flat_text(body))
     if not found:
         return None
-    first, last = holder(found[0]), holder(found[-1])
+    first, last = found[0].holder, found[-1].holder
     if first is None or last is None:
         return None
     container = first if first is last else common_ancestor(first, last)
@@ -158,9 +151,9 @@ def fuller_section(tree: HtmlElement, body: _Element) -> HtmlElement | None:
     """The section of the page built like one around `body` (same tag and class, up to eight
     levels above its first run of prose) holding the most prose, when that is 1.5 times the
     body's characters or more; else None."""
-    flat = squash(" ".join(body.itertext()))
-    run = next((run for run in PROSE_RUNS(tree) if squash(str(run)) in flat), None)
-    if run is None or (around := holder(run)) is None:
+    flat = flat_text(body)
+    found = body_runs(tree, flat, first_only=True)
+    if not found or (around := found[0].holder) is None:
         return None
     for depth, element in enumerate((around, *around.iterancestors())):
         if depth > SECTION_DEPTH or element.tag in ("body", "html"):
@@ -170,8 +163,9 @@ def fuller_section(tree: HtmlElement, body: _Element) -> HtmlElement | None:
         alike = [other for other in tree.iter(element.tag) if other.get("class") == name]
         if len(alike) < 2:
             continue
-        best = max(alike, key=prose)
-        if best is not element and prose(best) >= SECTION_GROWTH * len(flat):
+        sizes = [prose(other) for other in alike]
+        best = alike[sizes.index(most := max(sizes))]
+        if best is not element and most >= SECTION_GROWTH * len(flat):
             return best
     return None
 
@@ -183,10 +177,21 @@ def section_page(section: HtmlElement) -> HtmlElement:
     return page
 
 
-def holder(run: Any) -> HtmlElement | None:
-    """The element whose text a run is (a text node, or the tail after an element)."""
-    element = run.getparent()
-    return element.getparent() if element is not None and run.is_tail else element
+def flat_text(body: _Element) -> str:
+    """`body`'s text as one line."""
+    return squash(" ".join(body.itertext()))
+
+
+def body_runs(tree: HtmlElement, flat: str, *, first_only: bool = False) -> list[TextNode]:
+    """The page's runs of prose (visible text nodes of 80+ characters) found in `flat`, a
+    body's text as one line, in page order; only the first with `first_only`."""
+    found = []
+    for node in long_runs(tree, PROSE_RUN):
+        if squash(node.text) in flat:
+            found.append(node)
+            if first_only:
+                break
+    return found
 
 
 def prose(element: HtmlElement) -> int:
@@ -207,7 +212,7 @@ def dropped_blocks(body: _Element, paragraphs: Paragraphs) -> int:
     found = extracted_paragraphs(body, paragraphs)
     if len(found) < 2 or (container := common_ancestor(found[0], found[-1])) is None:
         return 0
-    flat = squash(" ".join(body.itertext()))
+    flat = flat_text(body)
     dropped, inside = 0, False
     for element in container.iter("p", *DROPPED_TAGS):
         if element is found[0]:
