@@ -457,6 +457,114 @@ def test_headlines(head: str, h1: str, title: str, source: str) -> None:
     assert (art.title, art.metadata_source["title"]) == (title, source)
 
 
+def og(title: str) -> str:
+    return f"<meta property='og:title' content=\"{title}\">"
+
+
+@pytest.mark.parametrize(
+    ("head", "top", "title", "source"),
+    [
+        # A class that hides the <h1> from readers, and the page's declared title wins...
+        (
+            og("Boost your brand with affordable social media"),
+            "<h1 class='sr-only'>Affordable social media services for small firms</h1>",
+            "Boost your brand with affordable social media",
+            "meta",
+        ),
+        # ...but not a layout utility, a state before lazy loading or a class that hides it on
+        # wide screens only.
+        (
+            og("Boost your brand with affordable social media"),
+            "<div class='edge-top overflow-hidden bricks-lazy-hidden'>"
+            "<h1 class='md:hidden'>Affordable social media services for small firms</h1></div>",
+            "Affordable social media services for small firms",
+            "h1",
+        ),
+        # The declared title in an element of its own inside the <h1>: a label before it
+        # ("Blog:"; "Title:" glued on), the source and comment count after it.
+        (
+            og("Best harbour walks in 2025 | Harbour Notes"),
+            "<h1><strong>Blog:</strong> Best harbour walks in 2025</h1>",
+            "Best harbour walks in 2025",
+            "h1",
+        ),
+        (
+            og("Tide tables for small harbours"),
+            "<h1><span class='descriptor'>Title:</span>Tide tables for small harbours</h1>",
+            "Tide tables for small harbours",
+            "h1",
+        ),
+        (
+            og("Council buys the old ferry - Harbour Notes"),
+            "<h1><span><a href='/ferry'>Council buys the old ferry</a> <span>"
+            "<a href='https://gazette.example/ferry'>(gazette.example)</a></span></span>"
+            " <span class='comment-bubble'><a href='#comments'>87</a></span></h1>",
+            "Council buys the old ferry",
+            "h1",
+        ),
+        # A label the declared title carries too stays, and so does emphasis inside the <h1>.
+        (
+            og("Opinion: keep the old ferry"),
+            "<h1><span>Opinion:</span> keep the old ferry</h1>",
+            "Opinion: keep the old ferry",
+            "h1",
+        ),
+        (
+            og("Why the ferry is late again | Harbour Notes"),
+            "<h1><em>Why</em> the ferry is late again</h1>",
+            "Why the ferry is late again",
+            "h1",
+        ),
+        # A line break inside the <h1> parts its words; an inline element does not.
+        (
+            og("Top harbour towns: a coast guide"),
+            "<h1>Top harbour towns (UK)<br>Your guide to the coast</h1>",
+            "Top harbour towns (UK) Your guide to the coast",
+            "h1",
+        ),
+        (
+            og("Harbourside walks"),
+            "<h1>Harbour<em>side</em> walks</h1>",
+            "Harbourside walks",
+            "h1",
+        ),
+        # An <h1> whose apostrophe and colon the site's encoding lost ("?"): the declared title
+        # it stands for...
+        (
+            og("Harbour Walks: A Beginner\u2019s Guide"),
+            "<h1>Harbour Walks? A Beginner?s Guide</h1>",
+            "Harbour Walks: A Beginner\u2019s Guide",
+            "meta",
+        ),
+        # ...but a question in the <h1> is the site's own wording.
+        (
+            og("Who pays for the pontoon? The board answers"),
+            "<h1>Who pays? The harbour board answers</h1>",
+            "Who pays? The harbour board answers",
+            "h1",
+        ),
+        # The host's name before the story in the <title>, with no separator.
+        (
+            "<title>ledger.example Tide tables for small harbours</title>",
+            "",
+            "Tide tables for small harbours",
+            "html",
+        ),
+        (
+            "<title>Ledger.example opens a second office</title>",
+            "",
+            "Ledger.example opens a second office",
+            "html",
+        ),
+    ],
+)
+def test_headline_shapes(head: str, top: str, title: str, source: str) -> None:
+    """How the `<h1>` is built and hidden, and what a declared title carries."""
+    page = f"<html><head>{head}</head><body><article>{top}{STORY}</article></body></html>"
+    art = extract_article(page, url="https://ledger.example/2026/11/20/pontoon")
+    assert (art.title, art.metadata_source["title"]) == (title, source)
+
+
 def test_the_first_of_several_h1s_is_the_headline_when_related_to_the_shared_title() -> None:
     """Several <h1>s (the story's, then "Next in your guide..."): the first is the headline if
     it shares words with the og:title; a blog's name in the first <h1> is not, though the

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from lxml.etree import iterwalk
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
@@ -25,11 +27,18 @@ MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A date before the headline ("Dec 18 2025 Story") or a "Posted on ..." line after it.
 DATED = re.compile(rf"^(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}})\s+(?=\w)")
 POSTED_ON = re.compile(rf"\s+(?:Posted|Published|Updated)\s+on\s+(?:{MONTH}|\d).*$")
+# Elements that start a line of their own: inside an `<h1>` they part the words around them.
+LINES = frozenset({"br", "div", "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li"})
 MAX_HEADLINE_CHARS = 300
 MAX_H1 = 6
-# Classes and attributes that hide an element from readers (screen-reader text, logos).
+# Class names that hide an element from readers (screen-reader text) or mark the site's logo
+# or name, matched against whole class names: "sr-only", "wp-block-site-title", "is-hidden";
+# not "overflow-hidden" (a layout utility), "md:hidden" (hidden on wide screens only),
+# "field--label-hidden" (the field's label is hidden) or "bricks-lazy-hidden" (until loaded).
 HIDDEN = re.compile(
-    r"\b(sr-only|screen-reader|visually-hidden|hidden|d-none|logo|site-title)\b", re.I
+    r"(?:[\w-]*[-_])?(?:sr-only|screen-reader|visually-hidden|logo|site-title|hidden-title)"
+    r"(?:[-_][\w-]*)?|(?:is-|u-)?(?:hidden|d-none)",
+    re.I,
 )
 
 
@@ -67,9 +76,14 @@ def visible_h1_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
         if h1.get("hidden") is not None or "display:none" in style:
             continue
         parent = h1.getparent()
-        if any(HIDDEN.search(node.get("class") or "") for node in (h1, parent) if node is not None):
+        if any(hides(node.get("class")) for node in (h1, parent) if node is not None):
             continue
         yield h1
+
+
+def hides(classes: str | None) -> bool:
+    """Whether one of an element's class names hides it from readers (see `HIDDEN`)."""
+    return bool(classes) and any(HIDDEN.fullmatch(name) for name in (classes or "").split())
 
 
 def headline_element(tree: HtmlElement) -> HtmlElement | None:
@@ -79,17 +93,40 @@ def headline_element(tree: HtmlElement) -> HtmlElement | None:
 
 def visible_h1s(tree: HtmlElement) -> list[str]:
     """The texts of the page's `<h1>` elements that a reader sees, in page order."""
+    return [text for _, text in visible_headings(tree)]
+
+
+def visible_headings(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The page's `<h1>` elements that a reader sees, with their texts, in page order."""
     found = []
     for h1 in visible_h1_elements(tree):
-        text = clean(h1.text_content())
+        text = clean(lines(h1))
         if (first := h1.find(".//p")) is not None and first.getnext() is not None:
             text = clean(first.text_content())  # a headline paragraph over a standfirst
         text = POSTED_ON.sub("", DATED.sub("", text or ""))  # the post's date glued on
         if text and len(text) <= MAX_HEADLINE_CHARS:
-            found.append(text)
+            found.append((h1, text))
         if len(found) == MAX_H1:
             break
     return found
+
+
+def lines(h1: HtmlElement) -> str:
+    """The text of an `<h1>`, with a space where a line break or a block inside it parts
+    its lines ("Top MBA Programs (US)<br>Your Guide")."""
+    if not len(h1):
+        return h1.text or ""
+    found = [h1.text or ""]
+    for event, element in iterwalk(h1, events=("start", "end", "comment")):
+        if element is h1:
+            continue
+        if element.tag in LINES:
+            found.append(" ")
+        if event == "start" and element.text:
+            found.append(element.text)
+        elif event != "start" and element.tail:  # a comment has one event, its end
+            found.append(element.tail)
+    return "".join(found)
 
 
 def is_site(part: str, site_names: Iterable[str]) -> bool:
@@ -122,6 +159,11 @@ def strip_site(title: str, site_names: Iterable[str]) -> str:
     if len(parts) > 1 and is_site(parts[0], names):
         rest = title[title.find(parts[0]) + len(parts[0]) :]
         title = re.sub(r"^\s*[|\u2013\u2014\u00b7\u2022:/~\u00bb\u203a-]+\s*", "", rest)
+    # The host's name before the story with no separator, as a host is written ("example.com
+    # Story"); "Booking.com opens an office" names the company.
+    domain, _, rest = title.strip().partition(" ")
+    if "." in domain.strip(".") and domain.islower() and rest and is_site(domain, names):
+        title = rest
     return title.strip()
 
 
@@ -141,28 +183,87 @@ def headline(
     `<h1>` if it is related to them (to the titles written for sharing, when there are
     several), else the first declared title (the longer one when a later title goes on where
     it stops: JSON-LD headlines are often cut at 110 characters); each without the site's name
-    or the parts a "|" adds to it (see `main_part`)."""
+    or the parts a "|" adds to it (see `main_part`). An `<h1>` that holds the declared title
+    in an element of its own gives that element's text (see `agreed_h1`); one whose
+    characters were lost to an encoding gives way to the declared title (see `mended`)."""
     titles = [(source, text) for source, value in declared if (text := clean(value))]
-    h1s = [h1 for h1 in visible_h1s(tree) if not is_site(h1, site_names)]
-    for h1 in h1s:
-        if any(matches(h1, title) for _, title in titles):
-            return main_part(strip_site(h1, site_names) or h1), "h1"
+    headings = [(h1, text) for h1, text in visible_headings(tree) if not is_site(text, site_names)]
+    stripped = [(source, cut) for source, title in titles if (cut := strip_site(title, site_names))]
+    for _, text in headings:
+        if damaged := mended(text, stripped):
+            return main_part(damaged[1]), damaged[0]
+    if found := agreed_h1(headings, titles, stripped):
+        return cased(main_part(strip_site(found, site_names) or found), stripped), "h1"
     # The first of several `<h1>`s, if related to the titles written for sharing (the
     # `<title>` often carries the blog's name, which an `<h1>` over the page repeats).
+    h1s = [text for _, text in headings]
     shared = [(source, title) for source, title in titles if source != "html"] or titles
     if h1s and len(h1s[0].split()) >= 2 and related(h1s[0], titles if len(h1s) == 1 else shared):
         return main_part(strip_site(h1s[0], site_names) or h1s[0]), "h1"
-    stripped = [
-        (source, main_part(cut))
-        for source, title in titles
-        if (cut := strip_site(title, site_names))
-    ]
-    for n, (source, title) in enumerate(stripped):
-        for _, later in stripped[n + 1 :]:
+    return first_declared([(source, main_part(title)) for source, title in stripped])
+
+
+def first_declared(titles: list[tuple[str, str]]) -> tuple[str | None, str]:
+    """(title, source): the first declared title, or a later one that goes on where it stops
+    (see `cut_short`)."""
+    for n, (source, title) in enumerate(titles):
+        for _, later in titles[n + 1 :]:
             if cut_short(title, later):
                 return later, source
         return title, source
     return None, "h1"
+
+
+def cased(h1: str, stripped: list[tuple[str, str]]) -> str:
+    """An `<h1>` in capitals as a declared title writes it, when it is the same words."""
+    if not h1.isupper():
+        return h1
+    return next((main_part(t) for _, t in stripped if normal(main_part(t)) == normal(h1)), h1)
+
+
+def agreed_h1(
+    headings: list[tuple[HtmlElement, str]],
+    titles: list[tuple[str, str]],
+    stripped: list[tuple[str, str]],
+) -> str | None:
+    """The first `<h1>` that a declared title agrees with (see `matches`), or the run of text
+    in an element of its own inside an `<h1>` that one agrees with: the `<h1>` holds the
+    declared title and a label ("<strong>Blog:</strong> Story"), a kicker over it, or the
+    source and comment count after it."""
+    for element, h1 in headings:
+        if any(matches(h1, title) for _, title in titles):
+            exact = {normal(title) for _, title in stripped}
+            return next((part for part in parts(element, h1) if normal(part) in exact), h1)
+    for element, h1 in headings:
+        for part in parts(element, h1):
+            if any(matches(part, title) for _, title in titles):
+                return part
+    return None
+
+
+def parts(h1: HtmlElement, text: str) -> Iterator[str]:
+    """The `<h1>`'s runs of text (each element's text, the text after each) of two words or
+    more, when it has several."""
+    for run in h1.itertext():
+        part = clean(run)
+        if part and part != text and len(part.split()) >= 2:
+            yield part
+
+
+def mended(h1: str, stripped: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """(source, title): the declared title that an `<h1>` damaged by a lost encoding is, a
+    "?" or "\ufffd" standing for what was lost ("Event Planning? Beginner? Guide" for
+    "Event Planning: Beginner's Guide")."""
+    if "?" not in h1 and "\ufffd" not in h1:
+        return None
+    lost = r"\S{1,2}"
+    pattern = lost.join(re.escape(piece) for piece in re.split("[?\ufffd]", h1))
+    found = (
+        (source, title)
+        for source, title in stripped
+        if title.casefold() != h1.casefold() and re.fullmatch(pattern, title, re.I)
+    )
+    return next(found, None)
 
 
 def cut_short(title: str, later: str) -> bool:
