@@ -471,6 +471,13 @@ def og(title: str) -> str:
             "Boost your brand with affordable social media",
             "meta",
         ),
+        (
+            og("Boost your brand with affordable social media"),
+            "<div class='element-invisible'>"
+            "<h1>Affordable social media services for small firms</h1></div>",
+            "Boost your brand with affordable social media",
+            "meta",
+        ),
         # ...but not a layout utility, a state before lazy loading or a class that hides it on
         # wide screens only.
         (

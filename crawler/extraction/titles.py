@@ -36,8 +36,8 @@ MAX_H1 = 6
 # not "overflow-hidden" (a layout utility), "md:hidden" (hidden on wide screens only),
 # "field--label-hidden" (the field's label is hidden) or "bricks-lazy-hidden" (until loaded).
 HIDDEN = re.compile(
-    r"(?:[\w-]*[-_])?(?:sr-only|screen-reader|visually-hidden|logo|site-title|hidden-title)"
-    r"(?:[-_][\w-]*)?|(?:is-|u-)?(?:hidden|d-none)",
+    r"(?:[\w-]*[-_])?(?:sr-only|screen-reader|visually-?hidden|logo|site-title|hidden-title)"
+    r"(?:[-_][\w-]*)?|(?:is-|u-|element-)?(?:hidden|invisible)|d-none",
     re.I,
 )
 
