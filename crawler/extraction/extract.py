@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 import trafilatura
 from lxml.etree import _Element
 from lxml.html import HtmlElement, tostring
 from trafilatura.htmlprocessing import convert_to_html
-from trafilatura.settings import Document
-from trafilatura.xml import xmltotxt
+from trafilatura.settings import MANUALLY_CLEANED, Document
+from trafilatura.xml import delete_element, xmltotxt
 
 from crawler.extraction import MIN_CHARS, boilerplate, declared, listing, nostory, splitbody
 from crawler.extraction.metadata import article_metadata, declared_titles
@@ -197,7 +198,7 @@ def main_text(tree: HtmlElement, url: str, *, fast: bool, focus: str) -> _Elemen
     """trafilatura's article body for the page (it works on a copy of `tree`); `focus` is
     "precision", "balanced" or "recall"."""
     doc = trafilatura.bare_extraction(
-        tree,
+        without_chrome(tree) if focus == "precision" else tree,
         url=url,
         fast=fast,
         favor_precision=focus == "precision",
@@ -208,6 +209,27 @@ def main_text(tree: HtmlElement, url: str, *, fast: bool, focus: str) -> _Elemen
         output_format="txt",  # "python" would also render the body as text, unused here
     )
     return doc.body if isinstance(doc, Document) else None
+
+
+# What trafilatura's cleaning deletes, content and all, before it looks for the story
+# (`MANUALLY_CLEANED`: menus, footers, asides, scripts, icons, widgets), less what it reads
+# first: forms (a form may wrap the whole page), figures (one may hold a table), formulas, the
+# `<head>`, and, below, the JSON-LD scripts that tell it a forum thread.
+CHROME = tuple(tag for tag in MANUALLY_CLEANED if tag not in ("form", "figure", "math", "head"))
+
+
+def without_chrome(tree: HtmlElement) -> HtmlElement:
+    """A copy of `tree` without the elements trafilatura's cleaning deletes anyway, for the
+    precise pass: its prunes walk every element of the page before that cleaning, and a page
+    is half menus, footers and scripts. The body it extracts is the same: an element holding
+    an `<h1>` stays, as trafilatura keeps an infinite-scroll container that holds a headline."""
+    copied = deepcopy(tree)
+    for element in list(copied.iter(CHROME)):
+        if element.tag == "script" and element.get("type") == "application/ld+json":
+            continue
+        if element.getparent() is not None and element.find(".//h1") is None:
+            delete_element(element)
+    return copied
 
 
 def chars(body: _Element | None) -> int:
