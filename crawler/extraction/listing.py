@@ -50,7 +50,7 @@ from courlan.filters import is_navigation_page
 from lxml.etree import XPath
 
 from crawler.extraction.pagetext import TextNode, visible_text
-from crawler.extraction.printeddate import PRINTED, publication_day
+from crawler.extraction.printeddate import PRINTED, YEAR, publication_day
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -275,7 +275,10 @@ def dated_feed(text: str) -> str | None:
     of its lines dated, newest first (a blog's index, a podcast's episodes, reviews), where a
     story's dates (a timeline, a history) run oldest first or in no order."""
     lines = [line for line in text.splitlines() if line.strip()]
-    days = [day for day in map(first_day, lines) if day]
+    with_year = [line for line in lines if YEAR.search(line)]
+    if len(with_year) < max(MIN_FEED_DATES, FEED_LINE_SHARE * len(lines)):
+        return None  # too few lines can hold a date: no need to read them
+    days = [day for day in map(first_day, with_year) if day]
     if len(set(days)) < MIN_FEED_DATES or len(days) < FEED_LINE_SHARE * len(lines):
         return None
     pairs = list(pairwise(days))

@@ -40,6 +40,7 @@ MONTH_NAMES = (
 MONTHS = {name: number for number, names in enumerate(MONTH_NAMES, 1) for name in names.split()}
 _MONTH = "(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<{}>(?:19|20)\d\d)"
+YEAR = re.compile(r"(?:19|20)\d\d")  # in every printed date: a line without one holds none
 _DAY = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?"
 # "March 9, 2026", "9 March 2026", "9th of Mar. 2026", "9. März 2026", "9 de marzo de 2026",
 # "04-ago-2021", "2026-03-09", "12.12.2025", "03/09/2026".
