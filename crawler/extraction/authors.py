@@ -54,6 +54,7 @@ POSSESSIVE = re.compile(r"['\u2019]s\s+(?:blog|site|notes|journal|newsletter|web
 TAGS = ("a", "span", "strong", "em", "small", "b", "p", "div", "li", "address", "h3", "h4", "h5")
 BYLINE_CLASS = re.compile(r"author|byline|\bbyl\b|writer|posted-?by|written-?by", re.I)
 BYLINE_ID = re.compile(r"author|byline", re.I)
+BYLINE_CLASS_WORDS = ("author", "byl", "writer", "posted", "written")  # in every match
 LABEL_WORDS = (
     r"(?:by|written by|posted by|words by|story by|article by|authored by|author|von|par|por|door)"
 )
@@ -89,9 +90,19 @@ def class_elements(tree: HtmlElement) -> list[HtmlElement]:
     return [
         element
         for element in tree.iter(*TAGS)
-        if ((names := element.get("class")) and BYLINE_CLASS.search(names))
+        if ((names := element.get("class")) and byline_class(names))
         or ((name := element.get("id")) and BYLINE_ID.search(name))
     ]
+
+
+def byline_class(names: str) -> bool:
+    """The class says author or byline. Most classes hold none of the words every match holds,
+    and are told by a plain search for them, ten times as fast as the expression's."""
+    if names.isascii():
+        lowered = names.lower()
+        if not any(word in lowered for word in BYLINE_CLASS_WORDS):
+            return False
+    return bool(BYLINE_CLASS.search(names))
 
 
 def by_line_elements(tree: HtmlElement) -> list[HtmlElement]:

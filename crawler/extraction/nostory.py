@@ -115,9 +115,10 @@ def no_story(tree: HtmlElement, page: PageMeta, text: str) -> str | None:
 
 def js_shell(tree: HtmlElement, lines: list[str]) -> bool:
     """The page asks for JavaScript and has no story without it."""
-    story = sum(len(line) for line in lines if not JS_NOTICE.search(line))
-    if story >= MIN_CHARS:
-        return False
+    story = 0
+    for line in lines:
+        if not JS_NOTICE.search(line) and (story := story + len(line)) >= MIN_CHARS:
+            return False
     return any(JS_NOTICE.search(part) for part in NOTICE_TEXT(tree) if "script" in part.lower())
 
 
