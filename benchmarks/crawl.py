@@ -3,6 +3,7 @@
     python benchmarks/crawl.py                              # 2,000 articles, 20 feeds, latency 0
     python benchmarks/crawl.py --latency-ms 50
     python benchmarks/crawl.py --articles 20000 --only crawl --runs 1   # memory stays flat?
+    python benchmarks/crawl.py --instructions --articles 100   # CPU work, steady on a busy machine
 
 Starts benchmarks/newssite.py in its own process (on port 80 when run as root, since
 trafilatura's CLI refuses URLs with a port), then runs each contender as a separate process on it:
@@ -19,6 +20,13 @@ trafilatura's CLI refuses URLs with a port), then runs each contender as a separ
   PYTHONDONTWRITEBYTECODE set (as on this machine) an editable install would compile newsdesk's
   on every start.
 
+`--instructions` counts instead the machine instructions `newsdesk crawl` spends per article
+(valgrind's cachegrind, the crawling process and its extraction workers together): a crawl of
+the first half of the feeds and one of all of them, so that what a crawl spends once (start-up,
+the workers' start, which cachegrind counts in both the parent and each forked worker) cancels
+out. It takes some minutes a hundred articles, and unlike CPU seconds it does not move with
+the machine's other load, so two commits compare on a shared machine.
+
 Each is measured for wall and CPU seconds (the whole process tree), peak resident memory of the
 process tree (the sum of its processes' proportional set sizes, which counts pages that forked
 workers share with their parent once; sampled every 20 ms) and articles stored; the table
@@ -32,6 +40,7 @@ import compileall
 import contextlib
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -119,13 +128,49 @@ def run(cmd: list[str], count: Callable[[], int], cwd: Path, out: Path | None = 
     return Measure(wall, cpu, peak / 2**20, count())
 
 
+def crawl_instructions(feeds: list[str], work: Path, name: str) -> int:
+    """Instructions a `newsdesk crawl` of `feeds` executes, all its processes together."""
+    out = work / f"cachegrind-{name}"
+    out.mkdir()
+    cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes"]
+    cmd += [f"--cachegrind-out-file={out}/cg.%p", sys.executable, "-m", "crawler", "crawl"]
+    cmd += ["--db", str(work / f"{name}.db"), "-s", "DOWNLOAD_TIMEOUT=600"]
+    cmd += [a for setting, value in FAST.items() for a in ("-s", f"{setting}={value}")]
+    cmd += [a for url in feeds for a in ("--feed", url)]
+    subprocess.run(cmd, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    total = 0
+    for path in out.glob("cg.*"):
+        for line in path.read_text().splitlines():
+            if line.startswith("summary:"):
+                total += int(line.split()[1])
+    return total
+
+
+def instructions(args: argparse.Namespace, base: str, work: Path) -> None:
+    """Print the instructions a crawl spends per article: half the feeds, then all of them."""
+    feeds = [f"{base}/feeds/{f}.xml" for f in range(args.feeds)]
+    half = feeds[: len(feeds) // 2]
+    stored: list[int] = []
+    counts: list[int] = []
+    for name, chosen in (("half", half), ("all", feeds)):
+        counts.append(crawl_instructions(chosen, work, name))
+        stored.append(Database(work / f"{name}.db")["articles"].count)
+        print(
+            f"{name} of the feeds: {stored[-1]} articles,"
+            f" {counts[-1] / 1e6:,.0f} million instructions",
+            flush=True,
+        )
+    per_article = (counts[1] - counts[0]) / max(stored[1] - stored[0], 1)
+    print(f"instructions per article (crawl and extraction): {per_article / 1e6:.1f} million")
+
+
 def count_lines(path: Path, prefix: str) -> int:
     with path.open() as f:
         return sum(1 for line in f if line.startswith(prefix))
 
 
 def start_site(args: argparse.Namespace) -> tuple[subprocess.Popen[str], str]:
-    port = "80" if os.geteuid() == 0 else "0"
+    port = "80" if os.geteuid() == 0 and not args.instructions else "0"  # for trafilatura's CLI
     site = subprocess.Popen(
         [sys.executable, str(HERE / "newssite.py"), "--articles", str(args.articles),
          "--feeds", str(args.feeds), "--latency-ms", str(args.latency_ms), "--port", port],
@@ -237,15 +282,24 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", help="comma-separated: limit,limit-nd,crawl,trafilatura,fetch")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count a crawl's instructions per article"
+    )
     args = parser.parse_args()
     if not (DATA / "ground-truth.json").is_file():
         print(f"skipped: no benchmark data at {DATA} (see README, Performance)")
         return 0
     for package in ("crawler", "spiders", "storage"):
         compileall.compile_dir(HERE.parent / package, quiet=1)
+    if args.instructions and not shutil.which("valgrind"):
+        print("skipped: --instructions needs valgrind (apt-get install valgrind)")
+        return 0
     site, base = start_site(args)
     try:
         with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as tmp:
+            if args.instructions:
+                instructions(args, base, Path(tmp))
+                return 0
             found = contenders(args, base, Path(tmp))
             if args.only:
                 wanted = set(args.only.split(","))
