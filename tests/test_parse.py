@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from crawler.extraction.extract import extract_article
 from crawler.extraction.parse import parse_page
 
 
@@ -18,3 +19,33 @@ def test_every_element_is_an_html_element() -> None:
 
 def test_not_html_is_no_tree() -> None:
     assert parse_page(b"\x00\x01\x02\x03 PNG \xff\xfe") is None
+
+
+def test_what_follows_a_premature_document_end_is_in_the_body() -> None:
+    """A template that prints `</body></html>` before the story: a browser shows the story at
+    the end of the body, and so does the tree (libxml2 alone leaves it a second root)."""
+    page = (
+        "<html><head><title>T</title></head><body><header>Site</header></body></html>"
+        "<div class='post'><h1>Headline</h1><p>The story follows the stray end.</p></div>"
+        "<footer>Footer</footer></html>"
+    )
+    tree = parse_page(page)
+    assert tree is not None
+    body = tree.find("body")
+    assert body is not None
+    assert [child.tag for child in body] == ["header", "div", "footer"]
+    assert "The story follows the stray end." in body.text_content()
+
+
+def test_the_story_after_a_premature_document_end_is_extracted() -> None:
+    story = "".join(
+        f"<p>Paragraph {n} of the story tells what the council decided on item {n}, and why.</p>"
+        for n in range(12)
+    )
+    page = (
+        "<html><head><title>Council votes</title></head><body><nav>Home News</nav></body></html>"
+        f"<main><article><h1>Council votes</h1>{story}</article></main>"
+    )
+    extracted = extract_article(page, url="http://127.0.0.1/news/council-votes")
+    assert "Paragraph 0 of the story" in extracted.text
+    assert "on item 11, and why." in extracted.text
