@@ -13,7 +13,15 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import MANUALLY_CLEANED, Document
 from trafilatura.xml import delete_element, xmltotxt
 
-from crawler.extraction import MIN_CHARS, boilerplate, declared, listing, nostory, splitbody
+from crawler.extraction import (
+    MIN_CHARS,
+    boilerplate,
+    declared,
+    listing,
+    nostory,
+    repeats,
+    splitbody,
+)
 from crawler.extraction.metadata import article_metadata, declared_titles
 from crawler.extraction.pagemeta import PageMeta, read_page_meta
 from crawler.extraction.parse import parse_page
@@ -106,6 +114,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
         raise ExtractionFailed(nostory.no_story(tree, page, "") or "no article text (0 characters)")
     body_chars = chars(body)
     splitbody.rejoin(tree, body, " ".join(body.itertext()), page_text)
+    repeats.drop_repeated_runs(body)
     titles = [title for _, title in declared_titles(page)] + visible_h1s(tree)
     removed = boilerplate.trim(body, titles=titles)
     text = paragraphs(xmltotxt(body, False))
