@@ -19,6 +19,7 @@ from crawler.extraction import (
     declared,
     listing,
     nostory,
+    platforms,
     repeats,
     splitbody,
 )
@@ -107,6 +108,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     tree = parse_page(html)
     if tree is None:
         raise ExtractionFailed("not an HTML page")
+    platforms.read_embedded_tables(tree)
     page = read_page_meta(tree)
     page_text = splitbody.page_paragraphs(tree)
     body = story_body(tree, url, page_text, page)
