@@ -16,6 +16,7 @@ from trafilatura.xml import delete_element, xmltotxt
 from crawler.extraction import (
     MIN_CHARS,
     boilerplate,
+    collapsed,
     declared,
     listing,
     nostory,
@@ -109,6 +110,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     if tree is None:
         raise ExtractionFailed("not an HTML page")
     platforms.read_embedded_tables(tree)
+    collapsed.open_panels(tree)
     page = read_page_meta(tree)
     page_text = splitbody.page_paragraphs(tree)
     body = story_body(tree, url, page_text, page)
