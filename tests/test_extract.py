@@ -653,6 +653,69 @@ def test_more_bylines(head: str, top: str, authors: list[str], rule: str | None)
     assert (art.authors, art.metadata_source.get("authors")) == (authors, rule)
 
 
+@pytest.mark.parametrize(
+    ("top", "authors", "rule"),
+    [
+        # The byline after the story's date: the tail of a <time>, a date line's own "by".
+        (
+            "<div class='node__meta'><time datetime='2017-03-01'>03/01/2017</time>"
+            " by Agatha Caleo, Candidate Representative to the Liaison Committee</div>",
+            ["Agatha Caleo"],
+            "by-line",
+        ),
+        (
+            "<p><i>Last updated March 3, 2025 by <a href='/'>Erik Demaine</a>.</i></p>",
+            ["Erik Demaine"],
+            "by-line",
+        ),
+        (
+            "<div>Posted on the 15/12/2025 at 19:00 by <a>Guillaume Gomez</a></div>",
+            ["Guillaume Gomez"],
+            "by-line",
+        ),
+        # ...but not a sentence of the story that holds a date and a "by".
+        (
+            "<p>The harbour board approved the new pontoon plan on May 1, 2023 by Jane Doe's"
+            " casting vote.</p>",
+            [],
+            None,
+        ),
+        # A common first name alone, in a byline or a link to the author's page; not a brand.
+        ("<span>Posted by David at December 16, 2025 11:15 AM</span>", ["David"], "by-line"),
+        (
+            "<p>by <a href='/author/amanda/'>Amanda</a> \u00b7 Dec 20, 2025</p>",
+            ["Amanda"],
+            "author-page-link",
+        ),
+        ("<p>By Bloomberg</p>", [], None),
+        # An author box: the name over the role, each in its element.
+        (
+            "<div class='author-info'><div class='name'>Rachel MacDonald</div>"
+            "<div>Writer</div></div>",
+            ["Rachel MacDonald"],
+            "class=author",
+        ),
+        # Not an author box: an id that says "authorization".
+        ("<h3 id='authorization-forms'>Authorization Forms</h3>", [], None),
+    ],
+)
+def test_bylines_after_dates_first_names_and_author_boxes(
+    top: str, authors: list[str], rule: str | None
+) -> None:
+    art = extract_article(story_page(top=top), url="https://ledger.example/2026/11/20/pontoon")
+    assert (art.authors, art.metadata_source.get("authors")) == (authors, rule)
+
+
+def test_bylines_that_run_on_and_page_words_that_are_no_names() -> None:
+    """A byline running on into its date or time loses it; a page's labels ("Fact Checked",
+    "Related Topics") and a publisher's name ("Tor Books") are nobody."""
+    assert people(["Posted by Jane Doe on March 3, 2025", "by Ann Lee at 10:00"]) == [
+        "Jane Doe",
+        "Ann Lee",
+    ]
+    assert people(["Fact Checked", "Related Topics Insights", "Tor Books"]) == []
+
+
 def test_a_sentence_naming_the_writer_and_a_tailwind_column_class() -> None:
     """ "This post was written by A, Head of B" in an author bio; a byline in a column that a
     utility class places on the page's sidebar area is not in a sidebar box."""

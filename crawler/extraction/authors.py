@@ -8,14 +8,16 @@ traced to the rule that found it:
 - `rel=author`, `itemprop=author`: links and elements marked up as the author;
 - `author-page-link`: a link to the author's page ("/author/jane-doe") that names them;
 - `class=author`: an element whose class or id says author or byline (an author box);
-- `by-line`: a short "By A and B" line on the page;
+- `by-line`: a short "By A and B" line on the page, or the "by A" after the story's date
+  ("<time>...</time> by A", "Last updated March 3, 2025 by A");
 - `text`: a byline trimmed from the edges of the article's text;
 - `site-name`: nothing else names anyone, and the site is named after a person (a personal
   blog: "Owain Brennan", "Colin Watson's blog").
 
 Candidates are reduced to people (`bylines.people`): a site's, publisher's or agency's name,
-a job, a date and stray symbols are never stored. A later rule wins over an earlier one only
-when it names the same people and more (co-authors the JSON-LD leaves out).
+a job, a date and stray symbols are never stored; a one-word name only where the markup says
+author, or a common first name in a byline or an author link. A later rule wins over an
+earlier one only when it names the same people and more (co-authors the JSON-LD leaves out).
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ from lxml.etree import XPath
 from crawler.extraction.bylines import (
     BYLINE,
     capitalised,
+    first_names,
     is_person,
     key,
     parse_byline,
     people,
     personal_site,
 )
+from crawler.extraction.printeddate import PRINTED, YEAR
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -52,14 +56,25 @@ POSSESSIVE = re.compile(r"['\u2019]s\s+(?:blog|site|notes|journal|newsletter|web
 # Elements a byline may sit in, and the classes, ids and opening words that make one a byline.
 # (Plain regular expressions over `iter()`: EXSLT ones in XPath cost a Python call per element.)
 TAGS = ("a", "span", "strong", "em", "small", "b", "p", "div", "li", "address", "h3", "h4", "h5")
-BYLINE_CLASS = re.compile(r"author|byline|\bbyl\b|writer|posted-?by|written-?by", re.I)
-BYLINE_ID = re.compile(r"author|byline", re.I)
+# ("authorization", "authorize", "authorities" are not authors.)
+BYLINE_CLASS = re.compile(r"author(?!i[stz])|byline|\bbyl\b|writer|posted-?by|written-?by", re.I)
+BYLINE_ID = re.compile(r"author(?!i[stz])|byline", re.I)
 BYLINE_CLASS_WORDS = ("author", "byl", "writer", "posted", "written")  # in every match
 LABEL_WORDS = (
     r"(?:by|written by|posted by|words by|story by|article by|authored by|author|von|par|por|door)"
 )
 BY_WORDS = re.compile(
     rf"^{LABEL_WORDS}(?:\s|:|$)|^(?-i:(?:Written|Posted|Words|Story) by[A-Z])", re.I
+)
+# A byline after the story's date, in the same line: "Last updated March 3, 2025 by A",
+# "Posted on 15/12/2025 at 19:00 by A" (a few words before the date at most, so that a
+# sentence of the story, "...approved on May 1, 2023 by the board", is not one). English
+# only: the plain test for "by" keeps the date search off nearly every line of the page.
+DATED_BY = re.compile(
+    rf"^\W*(?:[^\W\d]+\.?\s+){{0,3}}(?:{PRINTED.pattern})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?[\s,|\u00b7\u2022\u2013\u2014-]*"
+    r"(?P<by>by\b)",
+    re.I,
 )
 # Parts of a page whose bylines belong to other stories or to readers. The page's `<body>` is
 # not one (its classes describe the layout: "footer-on-bottom", "nv-sidebar-right"), nor is an
@@ -106,12 +121,20 @@ def byline_class(names: str) -> bool:
 
 
 def by_line_elements(tree: HtmlElement) -> list[HtmlElement]:
-    """Elements whose text opens with "By", "Written by", "Von"..."""
-    return [
-        element
-        for element in tree.iter(*TAGS, "h6")
-        if element.text and BY_WORDS.match(" ".join(element.text.split()))
-    ]
+    """Elements whose text opens with "By", "Written by", "Von"..., or with the story's date
+    and then "by" ("Last updated March 3, 2025 by A"); a `<time>` followed by "by A"."""
+    elements = []
+    for element in tree.iter(*TAGS, "h6", "i", "time"):
+        if element.tag == "time":
+            if element.tail and BY_WORDS.match(element.tail.strip()):
+                elements.append(element)
+        elif element.text:
+            text = " ".join(element.text.split())
+            if BY_WORDS.match(text) or (
+                ("by" in text or "By" in text) and YEAR.search(text) and DATED_BY.match(text)
+            ):
+                elements.append(element)
+    return elements
 
 
 def elsewhere(element: HtmlElement) -> bool:
@@ -246,12 +269,27 @@ def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[li
                 continue
             if rule == BY_LINE and (not BYLINE.match(text) or in_menu(element)):
                 continue
-            if got := found([text], single=rule in (REL, ITEMPROP)):
+            got = named(found, text, rule)
+            if not got and not names and rule == CLASS and len(element):
+                got = named(found, box_name(element), rule)  # "A B" over "Writer"
+            if got:
                 names.extend(got)
                 group = group if group is not None else neighbourhood(element)
         if names:
             return dedupe_keys(names), rule
     return [], CLASS
+
+
+def named(found: Callable[..., list[str]], text: str, rule: str) -> list[str]:
+    """The people an element's text names. A one-word name is a person's when the markup says
+    so (`rel=author`, `itemprop=author`), or when a byline or a link to the author's page gives
+    a common first name ("by Amanda", "Posted by David"); never a brand's ("By Bloomberg")."""
+    if rule in (REL, ITEMPROP):
+        return found([text], single=True)
+    if rule in (BY_LINE, AUTHOR_LINK):
+        names = found([text], single=True)
+        return [name for name in names if " " in name or name.casefold() in first_names()]
+    return found([text])
 
 
 def box_name(box: HtmlElement) -> str:
@@ -281,14 +319,20 @@ def line_text(element: HtmlElement) -> str:
 
 
 def byline_text(element: HtmlElement) -> str:
-    """A "By ..." element's text; a label alone ("By") gets the name next door."""
-    text = line_text(element)
+    """A "By ..." element's text, from the "by" after a date if it holds one; the "by A"
+    after a `<time>`; a label alone ("By") gets the name next door."""
+    if element.tag == "time":
+        text = " ".join((element.tail or "").split())
+    else:
+        text = line_text(element)
+        if not BY_WORDS.match(text) and (dated := DATED_BY.match(text)):
+            text = text[dated.start("by") :]
     return f"{text} {label_follower(element)}" if LABEL_ONLY.match(text) else text
 
 
 def label_follower(label: HtmlElement) -> str:
     """The text right after a byline label: its tail, else its next element's text."""
-    tail: str = label.tail or ""
+    tail = (label.tail or "") if label.tag != "time" else ""  # a <time>'s tail is the label
     if tail.strip():
         return tail.strip()
     follower = label.getnext()

@@ -9,8 +9,8 @@ from importlib import resources
 
 # "By A and B", "Reporting by: A", "Written by A", "Von A", "Par A"...
 BYLINE = re.compile(
-    r"^\W*(?:(?:story|words|text|written|reporting|reported|additional reporting|report|article|"
-    r"authored|"
+    r"^\W*(?:(?:story|words|text|written|posted|reporting|reported|additional reporting|report|"
+    r"article|authored|"
     r"interview|compiled|photos? and text)\s+by|by|von|par|por|di|door|texto|text|"
     r"autor|auteur|author|authors|autore|redacción)(?:\b|(?-i:(?=[A-Z])))\s*:?\s*(?P<names>.+)$",
     re.IGNORECASE,
@@ -42,7 +42,8 @@ NOT_A_PERSON = re.compile(
     r"director|manager|officer|head|chief|founder|ceo|president|senior|specialist|expert|"
     r"consultant|marketing|category|policy|official|foundation|association|society|institute|"
     r"university|college|council|club|store|shop|former|clinic|hospital|bank|financial|tips|"
-    r"strategy|licensed|certified|journalism|solutions)\b"
+    r"strategy|licensed|certified|journalism|solutions|checked|related|topics|books|publishing|"
+    r"publishers|representative|committee)\b"
     r"|https?:|www\.|\.com\b|[@:#]|\d|^the\b",
     re.IGNORECASE,
 )
@@ -55,6 +56,8 @@ LEADING_DATE = re.compile(
     r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}|"
     r"\d{4}-\d\d-\d\d|\d{1,2}[./]\d{1,2}[./]\d{4})[\s\u00b7\u2022|,-]*"
 )
+# A byline that ran on into its date or time, cut there: "A on" (March 3), "A at" (11:15).
+RUNS_ON = re.compile(r"\s+(?:on|at|in)\s*$")
 BEHALF = re.compile(r"\s+(?:on behalf of|for|at)\s+(?=[A-Z]|the\b)")
 # An avatar's initials before a name: "CM Craig McCarthy".
 INITIALS = re.compile(r"^([A-Z])([A-Z])\s+(?=\1\w+\s+\2)")
@@ -90,6 +93,7 @@ def split_names(text: str, *, single: bool = False) -> list[str]:
         text = head  # "A B on behalf of the Rust team", "A B for The Times"; not "Center for X"
     text = re.split(r"\s+[-\u2013\u2014|\u2022]\s+|\s*\(", text)[0]  # "A - Reuters", "A (AP)"
     text = DATE_WORDS.split(text)[0]  # "A B Monday, November 18" from a byline with its date
+    text = RUNS_ON.sub("", text)  # "A B on", "A B at"
     text = INITIALS.sub("", text)  # "CM Craig McCarthy": an avatar's initials before the name
     names = []
     for part in SEPARATORS.split(text):
