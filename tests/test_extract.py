@@ -695,6 +695,13 @@ def test_more_bylines(head: str, top: str, authors: list[str], rule: str | None)
             ["Rachel MacDonald"],
             "class=author",
         ),
+        # A byline label, the author's avatar, then the name.
+        (
+            "<div><span>Written by:</span><picture><img src='/a.jpg' alt=''></picture>"
+            "<span>Elise Nass</span></div>",
+            ["Elise Nass"],
+            "by-line",
+        ),
         # Not an author box: an id that says "authorization".
         ("<h3 id='authorization-forms'>Authorization Forms</h3>", [], None),
     ],

@@ -22,6 +22,7 @@ earlier one only when it names the same people and more (co-authors the JSON-LD 
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -176,6 +177,8 @@ ELEMENTS: dict[str, Callable[[HtmlElement], list[HtmlElement]]] = {
     BY_LINE: by_line_elements,
 }
 MAX_ELEMENTS = 12
+FOLLOWERS = 3  # elements after a byline label that may hold the name
+UNSEEN = {"style", "script", "noscript", "template"}
 WORKS_LIST = 3
 MAX_BYLINE_CHARS = 120
 MAX_NAME_CHARS = 60
@@ -331,12 +334,18 @@ def byline_text(element: HtmlElement) -> str:
 
 
 def label_follower(label: HtmlElement) -> str:
-    """The text right after a byline label: its tail, else its next element's text."""
+    """The text right after a byline label: its tail, else the text of the next element that
+    shows some (an avatar's `<img>` or `<picture>`, a `<style>` may come between)."""
     tail = (label.tail or "") if label.tag != "time" else ""  # a <time>'s tail is the label
     if tail.strip():
         return tail.strip()
-    follower = label.getnext()
-    return line_text(follower) if follower is not None else ""
+    for follower in itertools.islice(label.itersiblings(), FOLLOWERS):
+        shown = isinstance(follower.tag, str) and follower.tag not in UNSEEN
+        if shown and (text := line_text(follower)):
+            return text
+        if (after := (follower.tail or "").strip()) != "":
+            return after
+    return ""
 
 
 def neighbourhood(element: HtmlElement) -> HtmlElement | None:
