@@ -39,6 +39,7 @@ from crawler.extraction.bylines import (
     people,
     personal_site,
 )
+from crawler.extraction.pagetext import HIDDEN
 from crawler.extraction.printeddate import PRINTED, YEAR
 
 if TYPE_CHECKING:
@@ -178,7 +179,6 @@ ELEMENTS: dict[str, Callable[[HtmlElement], list[HtmlElement]]] = {
 }
 MAX_ELEMENTS = 12
 FOLLOWERS = 3  # elements after a byline label that may hold the name
-UNSEEN = {"style", "script", "noscript", "template"}
 WORKS_LIST = 3
 MAX_BYLINE_CHARS = 120
 MAX_NAME_CHARS = 60
@@ -340,7 +340,7 @@ def label_follower(label: HtmlElement) -> str:
     if tail.strip():
         return tail.strip()
     for follower in itertools.islice(label.itersiblings(), FOLLOWERS):
-        shown = isinstance(follower.tag, str) and follower.tag not in UNSEEN
+        shown = isinstance(follower.tag, str) and follower.tag not in HIDDEN
         if shown and (text := line_text(follower)):
             return text
         if (after := (follower.tail or "").strip()) != "":

@@ -20,8 +20,9 @@ PROSE_CHARS = 150
 
 def drop_repeated_runs(body: _Element) -> int:
     """Remove from `body` each run of blocks that repeats an earlier run; the blocks removed."""
-    blocks = [(block, " ".join(" ".join(block.itertext()).split())) for block in body]
-    blocks = [(block, text) for block, text in blocks if text]
+    blocks = [
+        (block, text) for block in body if (text := " ".join(" ".join(block.itertext()).split()))
+    ]
     texts = [text for _, text in blocks]
     seen: dict[str, list[int]] = {}
     doomed: list[_Element] = []
