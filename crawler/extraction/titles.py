@@ -30,6 +30,9 @@ POSTED_ON = re.compile(rf"\s+(?:Posted|Published|Updated)\s+on\s+(?:{MONTH}|\d).
 # Elements that start a line of their own: inside an `<h1>` they part the words around them.
 LINES = frozenset({"br", "div", "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li"})
 MAX_HEADLINE_CHARS = 300
+# An `<h1>` longer than this is a paragraph put where the headline goes (a summary of several
+# sentences), not a headline: the longest headlines run to some 160 characters.
+PARAGRAPH_CHARS = 200
 MAX_H1 = 6
 # Class names that hide an element from readers (screen-reader text) or mark the site's logo
 # or name, matched against whole class names: "sr-only", "wp-block-site-title", "is-hidden";
@@ -71,14 +74,17 @@ def unmangle(text: str) -> str:
 
 def visible_h1_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
     """The page's `<h1>` elements that a reader sees, in page order."""
-    for h1 in tree.iter("h1"):
-        style = (h1.get("style") or "").replace(" ", "")
-        if h1.get("hidden") is not None or "display:none" in style:
-            continue
-        parent = h1.getparent()
-        if any(hides(node.get("class")) for node in (h1, parent) if node is not None):
-            continue
-        yield h1
+    return (h1 for h1 in tree.iter("h1") if shown(h1))
+
+
+def shown(element: HtmlElement) -> bool:
+    """Whether a reader sees the element: not hidden by an attribute, a style or a class of
+    its own or of its parent's."""
+    style = (element.get("style") or "").replace(" ", "")
+    if element.get("hidden") is not None or "display:none" in style:
+        return False
+    parent = element.getparent()
+    return not any(hides(node.get("class")) for node in (element, parent) if node is not None)
 
 
 def hides(classes: str | None) -> bool:
@@ -187,13 +193,29 @@ def headline(
     in an element of its own gives that element's text (see `agreed_h1`); one whose
     characters were lost to an encoding gives way to the declared title (see `mended`)."""
     titles = [(source, text) for source, value in declared if (text := clean(value))]
-    headings = [(h1, text) for h1, text in visible_headings(tree) if not is_site(text, site_names)]
+    headings = [
+        (h1, text)
+        for h1, text in visible_headings(tree)
+        if not is_site(text, site_names) and len(text) <= PARAGRAPH_CHARS
+    ]
     stripped = [(source, cut) for source, title in titles if (cut := strip_site(title, site_names))]
     for _, text in headings:
         if damaged := mended(text, stripped):
             return main_part(damaged[1]), damaged[0]
     if found := agreed_h1(headings, titles, stripped):
         return cased(main_part(strip_site(found, site_names) or found), stripped), "h1"
+    # The headline in an `<h2>` or `<h3>`: above `<h1>`s that say something else (a blog's
+    # post title over a story whose sections are `<h1>`s), when it is a declared title; on a
+    # page without an `<h1>`, when a declared title agrees with it ("Story" printed, "Story -
+    # Infographic" declared).
+    above = headings_above(tree, headings, site_names)
+    exact = {normal(main_part(title)) for _, title in stripped}
+    if headings:
+        found = next((text for _, text in above if normal(text) in exact), None)
+    else:
+        found = agreed_h1(above, titles, stripped)
+    if found:
+        return cased(main_part(strip_site(found, site_names) or found), stripped), "heading"
     # The first of several `<h1>`s, if related to the titles written for sharing (the
     # `<title>` often carries the blog's name, which an `<h1>` over the page repeats).
     h1s = [text for _, text in headings]
@@ -201,6 +223,25 @@ def headline(
     if h1s and len(h1s[0].split()) >= 2 and related(h1s[0], titles if len(h1s) == 1 else shared):
         return main_part(strip_site(h1s[0], site_names) or h1s[0]), "h1"
     return first_declared([(source, main_part(title)) for source, title in stripped])
+
+
+def headings_above(
+    tree: HtmlElement, headings: list[tuple[HtmlElement, str]], site_names: list[str]
+) -> list[tuple[HtmlElement, str]]:
+    """The `<h2>` and `<h3>` elements a reader sees above the first `<h1>` (all of them on a
+    page without one, up to `MAX_H1`), with their texts: where a page without an `<h1>`
+    for its story prints the headline."""
+    first = headings[0][0] if headings else None
+    found: list[tuple[HtmlElement, str]] = []
+    for element in tree.iter("h1", "h2", "h3"):
+        if element is first or len(found) == MAX_H1:
+            break
+        if element.tag == "h1" or not shown(element):
+            continue
+        text = clean(lines(element))
+        if text and len(text.split()) >= 2 and not is_site(text, site_names):
+            found.append((element, text))
+    return found
 
 
 def first_declared(titles: list[tuple[str, str]]) -> tuple[str | None, str]:
