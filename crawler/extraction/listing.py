@@ -9,6 +9,10 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   open with it when the card is read as one line (a blog's or a section's front, its
   headlines kept or dropped by the extraction: "not an article: a list of 12 teasers linking
   to other pages");
+- a front page of stories cut short: six or more runs of the text extracted from it each end
+  at a "Read more" ("Full story", "Continue reading") link to a page of its own, and those
+  runs are 40% or more of its text ("not an article: a front page of 9 stories, each cut
+  short by a 'Full Story' link");
 - a dated page (a date in its URL, `datePublished` in its JSON-LD article,
   `article:published_time`) otherwise only when 80% of the words of 20 or more lines are in
   short lines (a directory of names);
@@ -26,11 +30,12 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   links are half the page's text and the text extracted under 30% of it;
 - a page that is neither declared nor addressed as an article (no JSON-LD article, no
   `og:type` article, no story slug, date or id in its URL, or a navigation URL such as
-  `/category/...`, as courlan tells them) is also a listing when most of its text is link text
-  ("not an article: a list of 240 links"), a section page when the text extracted from it is
-  under 30% of the page's visible text (not when it is all but 10% of the text outside the
-  page's navigation, header, footer and asides: a short notice on a site whose menus are
-  most of the page), a grid when 20 or more cards built alike link
+  `/category/...`, as courlan tells them; a URL in a shop's or a section's path, `/sections/`,
+  `/browse/`, `/products/`, outweighs `og:type` and the slug) is also a listing when most of
+  its text is link text ("not an article: a list of 240 links"), a section page when the
+  text extracted from it is under 30% of the page's visible text (not when it is all but 10%
+  of the text outside the page's navigation, header, footer and asides: a short notice on a
+  site whose menus are most of the page), a grid when 20 or more cards built alike link
   elsewhere, and a product listing when it shows 20 or more prices.
 
 A story is prose: paragraphs of sentences with a few links in them, most of the page's own
@@ -108,6 +113,21 @@ START_CHARS = 25  # a paragraph is found on the page by its first characters
 LINK_DEPTH = 4  # a title's text sits this close under its link (<a><h3><span>...)
 HEADINGS = ("h2", "h3", "h4")
 HEADLINE_LINKS = 4  # a teaser's headline is among the last links before it (source, tags)
+# A URL in a shop's or a section's path: its slug names a category, not a story, whatever its
+# og:type says (only a JSON-LD article outweighs it).
+SECTION_PATH = re.compile(
+    r"/(?:browse|c|collections|departments?|products|product-category|sections?|shop|shopping)/",
+    re.I,
+)
+# A front page's stories cut short: a link that only says "read more" to the rest of each.
+READ_MORE = re.compile(
+    r"^\W*(?:read more|continue reading|read the (?:full|rest)(?: of the)? (?:story|article|post)"
+    r"|full (?:story|article|post)|keep reading|read on|more|weiterlesen|mehr lesen"
+    r"|lire la suite|leer m[aá]s|continua a leggere|lees meer)\W*$",
+    re.I,
+)
+MIN_CUTS, CUT_SHARE = 6, 0.4  # stories cut short, and the share of the text they hold
+EDGES = re.compile(r"^\W+|\W+$")
 STORY_PATH = re.compile(
     r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[^/]*"  # a date, an id, a slug
 )
@@ -119,6 +139,23 @@ def squash(text: str) -> str:
 
 def article_declared(page: PageMeta) -> bool:
     return bool(page.ld) or (page.first("og:type") or "").lower() == "article"
+
+
+def section_url(url: str) -> str | None:
+    """The shop's or section's path segment the URL lies under ("/browse/"), if any."""
+    found = SECTION_PATH.search(urlsplit(url).path)
+    return found.group(0) if found else None
+
+
+def named_story(page: PageMeta, url: str) -> bool:
+    """The page says it is an article or is addressed like one: a JSON-LD article, or
+    `og:type` article or a story URL unless the URL lies in a shop's or a section's path
+    (a section front that calls itself an article, a category whose slug reads like a title)."""
+    if page.ld:
+        return True
+    if section_url(url):
+        return False
+    return article_declared(page) or story_url(url)
 
 
 def story_url(url: str) -> bool:
@@ -151,8 +188,8 @@ def not_an_article(
         return f"not an article: a shop page (og:type {og_type})"
     # teaser_list reads the page's text only as far as it needs to decide; an undated page's
     # rules read all of it.
-    walk, rest = tee(visible_text(tree))
-    if reason := teaser_list(walk, text):
+    walk, cuts, rest = tee(visible_text(tree), 3)
+    if (reason := teaser_list(walk, text)) or (reason := stories_cut_short(tree, cuts, text)):
         return reason
     if dated(page, url):  # a list even so: a table of names, a directory
         return short_lines(text, min_lines=DATED_MIN_LINES, share=DATED_SHORT_SHARE)
@@ -172,7 +209,7 @@ def not_an_article(
     linked = sum(len(text.strip()) for text in LINK_TEXT(tree))
     if reason := list_or_index(tree, text, visible=visible, linked=linked, body_chars=body_chars):
         return reason
-    named = article_declared(page) or story_url(url)
+    named = named_story(page, url)
     if visible and linked >= (LINKS_ONLY_SHARE if named else LINK_SHARE) * visible:
         links = int(LINKS(tree))
         return f"not an article: a list of {links} links ({linked / visible:.0%} of its text)"
@@ -180,16 +217,63 @@ def not_an_article(
         return post_front(tree, visible=visible, linked=linked, body_chars=body_chars)
     if visible and body_chars < OWN_TEXT_SHARE * visible and not story_alone(texts, body_chars):
         own = body_chars / visible
-        return (
-            f"not an article: a section page (its own text is {own:.0%} of the page's,"
-            " and neither the page nor its URL says it is an article)"
+        why = (
+            f"its URL is in a shop's or a section's path, {segment}"
+            if (segment := section_url(url)) and (article_declared(page) or story_url(url))
+            else "neither the page nor its URL says it is an article"
         )
+        return f"not an article: a section page (its own text is {own:.0%} of the page's; {why})"
     if (cards := grid_cards(tree)) >= MIN_CARDS:
         return f"not an article: a grid of {cards} cards linking to other pages"
     prices = len(PRICE.findall(" ".join(node.text for node in texts)))
     if prices >= MIN_PRICES:
         return f"not an article: a product listing ({prices} prices)"
     return None
+
+
+def stories_cut_short(tree: HtmlElement, texts: Iterable[TextNode], text: str) -> str | None:
+    """Why the extracted text is a front page of stories cut short, or None: six or more runs
+    of its paragraphs each end at a "Read more" ("Full story", "Continue reading") link to a
+    page of its own, and those runs are 40% or more of the text. A story's "Read more" links
+    lead away from a related-stories box, outside its text. `texts` are the page's visible
+    text nodes."""
+    targets = {
+        link.get("href")
+        for link in tree.iter("a")
+        if len(label := squash(link.text_content())) < 40 and READ_MORE.match(label)
+    }
+    if len(targets) < MIN_CUTS:
+        return None  # too few such links to cut six stories short: no need to read the page
+    lines = [squash(line).lstrip("- ") for line in text.splitlines() if line.strip()]
+    starts: dict[str, str] = {}
+    for line in lines:
+        if len(line) >= START_CHARS:
+            starts.setdefault(line[:START_CHARS], line)
+    words = sum(len(line.split()) for line in lines)
+    seen: set[str] = set()
+    followed: dict[str, str] = {}  # the pages the links lead to, and what they say
+    run = cut = stories = 0  # the words of the paragraphs since the last "Read more"
+    for node in texts:
+        if node.text.isspace():
+            continue
+        link = link_around(node)
+        if link is not None and READ_MORE.match(label := squash(link.text_content())):
+            if run and (href := link.get("href")) and href not in followed:
+                stories, cut = stories + 1, cut + run
+                followed[href] = label
+            run = 0
+        elif len(node.text) >= START_CHARS and len(found := squash(node.text)) >= START_CHARS:
+            paragraph = starts.get(found[:START_CHARS])
+            if paragraph is not None and paragraph not in seen:
+                seen.add(paragraph)
+                run += len(paragraph.split())
+    if stories < MIN_CUTS or cut < CUT_SHARE * words:
+        return None
+    label = EDGES.sub("", next(iter(followed.values())))  # "Read more »": Read more
+    return (
+        f"not an article: a front page of {stories} stories, each cut short by a '{label}'"
+        f" link ({cut / words:.0%} of its text), not a story"
+    )
 
 
 def story_alone(texts: list[TextNode], body_chars: int) -> bool:

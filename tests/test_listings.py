@@ -1,0 +1,98 @@
+"""Only stories: section fronts and listings refused with a reason, stories beside them kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction.extract import ExtractionFailed, extract_article
+
+MENU = "".join(f"<li><a href='/{n}'>Menu section {n}</a></li>" for n in range(12))
+
+
+def sentences(topic: str, count: int) -> str:
+    return " ".join(
+        f"Sentence {n} about {topic} tells the reader what the council decided and why it"
+        " matters to the families who live along the harbour road."
+        for n in range(count)
+    )
+
+
+def front_page(link: str) -> str:
+    """A front page: eight stories, each two paragraphs cut short by a `link` to the rest."""
+    stories = "".join(
+        f"<div class='story'><h2>Harbour story number {n} of the week</h2>"
+        f"<p>{sentences(f'story {n}', 2)}</p><p>{sentences(f'the quay {n}', 1)}</p>"
+        f"<a href='/stories/harbour-story-{n}'>{link}</a></div>"
+        for n in range(8)
+    )
+    return (
+        "<html><head><title>Harbour Gazette</title></head><body>"
+        f"<nav><ul>{MENU}</ul></nav><main>{stories}</main></body></html>"
+    )
+
+
+def story_with_related(link: str) -> str:
+    """A story of twelve paragraphs and a box of eight related stories, each with a `link`."""
+    body = "".join(f"<p>{sentences(f'the vote {n}', 2)}</p>" for n in range(12))
+    related = "".join(
+        f"<li><h3>Related story {n} on the harbour</h3><p>{sentences(f'related {n}', 1)}</p>"
+        f"<a href='/stories/related-{n}'>{link}</a></li>"
+        for n in range(8)
+    )
+    return (
+        "<html><head><title>The council votes on the harbour</title></head><body>"
+        f"<nav><ul>{MENU}</ul></nav><article><h1>The council votes on the harbour</h1>{body}"
+        f"</article><aside><h2>Related</h2><ul>{related}</ul></aside></body></html>"
+    )
+
+
+@pytest.mark.parametrize("link", ["Read more »", "Full Story", "Continue reading"])
+def test_a_front_page_of_stories_cut_short_by_read_more_links_is_refused(link: str) -> None:
+    with pytest.raises(ExtractionFailed, match=r"a front page of 8 stories, each cut short"):
+        extract_article(front_page(link), url="https://gazette.example/")
+
+
+@pytest.mark.parametrize("link", ["Read more »", "Full Story"])
+def test_a_story_with_read_more_links_in_its_related_box_is_stored(link: str) -> None:
+    art = extract_article(
+        story_with_related(link), url="https://gazette.example/news/council-votes-on-harbour"
+    )
+    assert "Sentence 1 about the vote 11" in art.text
+
+
+def section_front(url_path: str) -> tuple[str, str]:
+    """A section front that calls itself an article (og:type) under a slug that reads like a
+    title: an introduction, then 30 cards of a headline, a date and topic links."""
+    cards = "".join(
+        f"<div class='item'><a href='/2026/03/{n:02}/harbour-story-{n}'><img src='/{n}.jpg'></a>"
+        f"<h3><a href='/2026/03/{n:02}/harbour-story-{n}'>Story {n}</a></h3>"
+        f"<span>March {n}, 2026, in the harbour's science pages</span>"
+        + "".join(f"<a href='/tags/tag-{n}-{t}'>Topic {t}</a>" for t in range(3))
+        + "</div>"
+        for n in range(30)
+    )
+    page = (
+        "<html><head><meta property='og:type' content='article'><title>Science: the harbour"
+        f" desk</title></head><body><nav><ul>{MENU}</ul></nav><main><h1>Science</h1>"
+        f"<p>{sentences('the science desk', 3)}</p>"
+        f"<section class='list'>{cards}</section></main></body></html>"
+    )
+    return page, f"https://gazette.example{url_path}"
+
+
+def test_a_section_front_under_a_section_path_is_refused_though_it_says_article() -> None:
+    page, url = section_front("/sections/harbour-science-and-tides/")
+    with pytest.raises(ExtractionFailed, match=r"a section page .* a section's path, /sections/"):
+        extract_article(page, url=url)
+
+
+def test_a_story_under_a_section_path_is_stored() -> None:
+    """A story at a section's address, its text most of the page: stored."""
+    body = "".join(f"<p>{sentences(f'the tides {n}', 3)}</p>" for n in range(10))
+    page = (
+        "<html><head><meta property='og:type' content='article'><title>Tides</title></head>"
+        f"<body><nav><ul>{MENU}</ul></nav><article><h1>The tides are rising faster</h1>{body}"
+        "</article></body></html>"
+    )
+    art = extract_article(page, url="https://gazette.example/sections/science/tides-rising-faster")
+    assert "Sentence 2 about the tides 9" in art.text
