@@ -18,6 +18,7 @@ from crawler.extraction import (
     boilerplate,
     collapsed,
     declared,
+    discarded,
     listing,
     nostory,
     platforms,
@@ -147,7 +148,9 @@ def story_body(
     trafilatura knows, whose lists only recall keeps; a story that broken markup puts inside
     an unclosed header or pop-up, which the other two discard). Recall is asked only on a
     page that says it is an article or is addressed like one: on a listing it finds more
-    cards.
+    cards. A precise body that missed the story because trafilatura's boilerplate vocabulary
+    names the element holding most of its paragraphs (a listicle's entries in a
+    `div.page-footer`) is taken again with those names off (`discarded.open_story`).
 
     A precise body that left out headings, list items or table cells between its paragraphs
     (trafilatura, finding no container it knows, gathers only paragraphs; precision drops
@@ -159,6 +162,8 @@ def story_body(
     teasers are what precision keeps) is refused before the second look, which would only
     find more cards."""
     body = main_text(tree, url, fast=True, focus="precision")
+    if missed_part(body, page_text, tree) and discarded.open_story(page_text, body):
+        body = main_text(tree, url, fast=True, focus="precision")
     if not missed_part(body, page_text, tree):
         if body is not None and splitbody.dropped_blocks(body, page_text) >= DROPPED_CHARS:
             splitbody.fill_gaps(body, main_text(tree, url, fast=True, focus="recall"))

@@ -1,0 +1,91 @@
+"""A story inside an element that trafilatura's boilerplate vocabulary names.
+
+Before it looks for the story, trafilatura deletes every element whose class or id holds a word
+of its boilerplate vocabulary (footer, sidebar, widget, menu, slide, banner, meta...), unless
+deleting them all would leave under a seventh of the text. Templates name a story's containers
+by where they sit on the page: a listicle whose entries follow the introduction in a
+`div.page-footer`, a guide in `div.content-sidebar-wrap`. When such an element holds most of the
+page's story-sized paragraphs and the extraction missed them, it is the story, not a footer:
+its naming words (those of the class, and an id) are taken off, and the page is extracted
+again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from lxml.etree import XPath
+from lxml.html import Element
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH
+
+from crawler.extraction.splitbody import LONG_PARAGRAPH, flat_text, long_text
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+    from lxml.html import HtmlElement
+
+    from crawler.extraction.splitbody import Paragraphs
+
+# trafilatura's own test (".//*[...]"), read as a test of one element
+DISCARDED = XPath(
+    "self::*" + OVERALL_DISCARD_XPATH[0].path.strip().removeprefix(".//*"),
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+# An element holding this share of the page's story-sized prose, in this many paragraphs or
+# more, holds the story; the body missed it when it holds under half of that prose.
+STORY_SHARE = 0.75
+MIN_PARAGRAPHS = 5
+MISSED_SHARE = 0.5
+
+
+def discarded(element: HtmlElement) -> bool:
+    """trafilatura's vocabulary takes `element` for boilerplate."""
+    return bool(DISCARDED(element))
+
+
+def story_holders(paragraphs: Paragraphs, body: _Element | None) -> list[HtmlElement]:
+    """The elements trafilatura discards that hold 75%+ of the page's story-sized prose (five
+    paragraphs or more), when `body` holds under half of it; outermost first."""
+    total = long_text(paragraphs)
+    story = [(p, text) for p, text in paragraphs if len(text) >= LONG_PARAGRAPH]
+    if len(story) < MIN_PARAGRAPHS:
+        return []
+    flat = "" if body is None else flat_text(body)
+    if sum(len(text) for _, text in story if text in flat) >= MISSED_SHARE * total:
+        return []
+    held: Counter[HtmlElement] = Counter()
+    count: Counter[HtmlElement] = Counter()
+    for p, text in story:
+        for ancestor in p.iterancestors():
+            held[ancestor] += len(text)
+            count[ancestor] += 1
+    holders = [
+        element
+        for element, chars in held.items()
+        if chars >= STORY_SHARE * total
+        and count[element] >= MIN_PARAGRAPHS
+        and element.tag not in ("body", "html")
+    ]
+    return [element for element in reversed(holders) if discarded(element)]
+
+
+def unname(element: HtmlElement) -> None:
+    """Take off `element` (in place) the class words and the id that trafilatura's
+    vocabulary reads as boilerplate; the class goes whole if its words only match together."""
+    if (classes := element.get("class")) is not None:
+        kept = [word for word in classes.split() if not discarded(Element("div", {"class": word}))]
+        element.set("class", " ".join(kept))
+    if (name := element.get("id")) is not None and discarded(Element("div", {"id": name})):
+        del element.attrib["id"]
+    if discarded(element):
+        element.attrib.pop("class", None)
+
+
+def open_story(paragraphs: Paragraphs, body: _Element | None) -> bool:
+    """Unname (in place) the elements trafilatura would discard that hold the story `body`
+    missed; True if there were any."""
+    holders = story_holders(paragraphs, body)
+    for element in holders:
+        unname(element)
+    return bool(holders)

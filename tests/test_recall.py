@@ -1,0 +1,59 @@
+"""Story that trafilatura's boilerplate vocabulary would discard, read as story."""
+
+from __future__ import annotations
+
+from crawler.extraction.extract import extract_article
+
+URL = "http://127.0.0.1/2026/03/02/the-best-new-bakeries"
+INTRO = (
+    "<p>Twelve bakeries opened in the city this winter, and we queued at every one of them "
+    "before sunrise so that you would not have to.</p><p>Some of them bake only on weekends, "
+    "some only sell what they bake before noon, and one of them is a van that moves.</p>"
+)
+NAV = "<nav><a href='/'>Home</a> <a href='/food'>Food</a></nav>"
+
+
+def entries(count: int, subject: str = "bakery") -> str:
+    return "".join(
+        f"<div class='entry'><h2>The {subject} number {n}</h2><p>The {subject} number {n} "
+        "bakes its rye in a wood-fired oven its owners rebuilt brick by brick, and its "
+        "cardamom buns sell out before nine on most mornings of the week.</p></div>"
+        for n in range(1, count + 1)
+    )
+
+
+def listicle(footer_class: str, count: int = 8) -> str:
+    """An introduction, then the entries in an element named for where it sits."""
+    return (
+        "<html><head><title>The best new bakeries</title></head><body>"
+        f"{NAV}<section id='content'><div class='page'><h1>The best new bakeries</h1>"
+        f"<div class='page-main'>{INTRO}<p>Prices and hours were checked in February.</p>"
+        "<ul><li><a href='/maps'>See them on a map</a></li><li><a href='/app'>Get the app</a>"
+        f"</li></ul></div><div class='{footer_class}'>{entries(count)}</div></div></section>"
+        "</body></html>"
+    )
+
+
+def test_a_story_in_an_element_named_footer_is_kept() -> None:
+    """The entries sit in `div.page-footer`, which trafilatura deletes as a footer."""
+    text = extract_article(listicle("page-footer"), url=URL).text
+    assert "The bakery number 8 bakes its rye" in text
+    assert text.count("cardamom buns") == 8
+
+
+def test_a_real_footer_beside_the_story_stays_out() -> None:
+    """A footer with prose of its own, beside a story that holds most of the page's prose,
+    is left to trafilatura."""
+    footer = (
+        "<div class='site-footer'>"
+        + "".join(
+            f"<p>The Daily Crumb is an independent food magazine published by a cooperative of "
+            f"its writers, photographers and readers since 1998 ({part} of five).</p>"
+            for part in ("one", "two", "three", "four", "five")
+        )
+        + "</div>"
+    )
+    html = listicle("page-list").replace("</section>", f"</section>{footer}")
+    text = extract_article(html, url=URL).text
+    assert "The bakery number 8 bakes its rye" in text
+    assert "independent food magazine" not in text
