@@ -107,3 +107,43 @@ def test_the_headline_in_an_h2_over_h1_sections(body: str, expected: tuple[str, 
 )
 def test_a_page_without_an_h1(head: str, heading: str, expected: tuple[str, str]) -> None:
     assert title(head, f"<article>{heading}{STORY}</article>") == expected
+
+
+SITE = "<meta property='og:site_name' content='Harbour Notes'>"
+JOURNAL = "About this harbour journal and its winter repairs"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # The site's name in the <h1>, the post's title in a heading marked as the entry's:
+        # the visible headline, though the title written for sharing words it otherwise.
+        (
+            f"<h1>Harbour Notes</h1><article><h2 class='entry-title'>{JOURNAL}</h2>{STORY}",
+            (JOURNAL, "heading"),
+        ),
+        (
+            f"<h1>Harbour Notes</h1><article><h3 itemprop='headline'>{JOURNAL}</h3>{STORY}",
+            (JOURNAL, "heading"),
+        ),
+        # ...or above an <h1> that is something else (a message from the editor).
+        (
+            f"<article><h3 class='sa-post-title'>{JOURNAL}</h3>{STORY}"
+            "<h1>A message from the editor of the harbour paper</h1></article>",
+            (JOURNAL, "heading"),
+        ),
+        # A heading that is not marked as the entry's title is not...
+        (
+            f"<h1>Harbour Notes</h1><article><h2>{JOURNAL}</h2>{STORY}",
+            ("Introductions to the harbour journal", "meta"),
+        ),
+        # ...nor is a marked one that shares no words with the declared titles (a featured
+        # post over the story).
+        (
+            f"<h1>Harbour Notes</h1><article><h2 class='post-title'>Ferry fares rise</h2>{STORY}",
+            ("Introductions to the harbour journal", "meta"),
+        ),
+    ],
+)
+def test_a_heading_marked_as_the_posts_title(body: str, expected: tuple[str, str]) -> None:
+    assert title(SITE + og("Introductions to the harbour journal"), body) == expected

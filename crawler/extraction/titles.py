@@ -34,6 +34,11 @@ MAX_HEADLINE_CHARS = 300
 # sentences), not a headline: the longest headlines run to some 160 characters.
 PARAGRAPH_CHARS = 200
 MAX_H1 = 6
+# Class names that mark a heading as the post's title (hAtom's "entry-title", WordPress's
+# "wp-block-post-title", "article-title"), matched against whole class names.
+ENTRY_TITLE = re.compile(
+    r"(?:[\w-]*[-_])?(?:entry|post|article|story)[-_]{0,2}(?:title|headline)", re.I
+)
 # Class names that hide an element from readers (screen-reader text) or mark the site's logo
 # or name, matched against whole class names: "sr-only", "wp-block-site-title", "is-hidden";
 # not "overflow-hidden" (a layout utility), "md:hidden" (hidden on wide screens only),
@@ -207,14 +212,14 @@ def headline(
     # The headline in an `<h2>` or `<h3>`: above `<h1>`s that say something else (a blog's
     # post title over a story whose sections are `<h1>`s), when it is a declared title; on a
     # page without an `<h1>`, when a declared title agrees with it ("Story" printed, "Story -
-    # Infographic" declared).
+    # Infographic" declared); or one marked as the post's title (see `entry_title`).
     above = headings_above(tree, headings, site_names)
     exact = {normal(main_part(title)) for _, title in stripped}
     if headings:
         found = next((text for _, text in above if normal(text) in exact), None)
     else:
         found = agreed_h1(above, titles, stripped)
-    if found:
+    if found := found or entry_title(above, titles):
         return cased(main_part(strip_site(found, site_names) or found), stripped), "heading"
     # The first of several `<h1>`s, if related to the titles written for sharing (the
     # `<title>` often carries the blog's name, which an `<h1>` over the page repeats).
@@ -242,6 +247,23 @@ def headings_above(
         if text and len(text.split()) >= 2 and not is_site(text, site_names):
             found.append((element, text))
     return found
+
+
+def entry_title(
+    headings: list[tuple[HtmlElement, str]], titles: list[tuple[str, str]]
+) -> str | None:
+    """The first heading marked as the post's title (`itemprop="headline"`, a class such as
+    "entry-title"; see `ENTRY_TITLE`) that shares words with a declared title (see
+    `related`): on a page whose `<h1>` is the site's name, the visible headline, even where
+    the titles written for search engines say something else."""
+    for element, text in headings:
+        classes = (element.get("class") or "").split()
+        marked = element.get("itemprop") == "headline"
+        if (marked or any(ENTRY_TITLE.fullmatch(name) for name in classes)) and related(
+            text, titles
+        ):
+            return text
+    return None
 
 
 def first_declared(titles: list[tuple[str, str]]) -> tuple[str | None, str]:
