@@ -57,3 +57,41 @@ def test_a_real_footer_beside_the_story_stays_out() -> None:
     text = extract_article(html, url=URL).text
     assert "The bakery number 8 bakes its rye" in text
     assert "independent food magazine" not in text
+
+
+STORY = "".join(
+    f"<p>Step {n} of moving house is the one most people leave too late, and the movers we "
+    "asked all said the same thing about it when we called them this spring.</p>"
+    for n in range(1, 6)
+)
+
+
+def story_with(embed: str) -> str:
+    return (
+        "<html><head><title>How to move house</title></head><body><article>"
+        f"<h1>How to move house</h1><div class='entry-content'>{STORY}{embed}"
+        "<p>Book the van early.</p></div></article></body></html>"
+    )
+
+
+def test_a_paragraph_in_an_embed_block_is_story() -> None:
+    """A CMS's embed block (a callout, a review of a mover) holding a paragraph of prose."""
+    embed = (
+        "<div class='mover-profile embed'><h2>Harbour Movers</h2><p>Harbour Movers packs a "
+        "two-bedroom flat in a day and insures every box it carries, which is why it tops our "
+        "list of the movers we tried this year.</p></div>"
+    )
+    text = extract_article(story_with(embed), url=URL).text
+    assert "Harbour Movers packs a two-bedroom flat" in text
+
+
+def test_a_post_in_an_embed_block_stays_out() -> None:
+    """A social-media post's text sits in a `<blockquote>`: the embed stays out."""
+    embed = (
+        "<div class='social-embed'><blockquote class='social-post'><p>Moving day again! Forty "
+        "boxes, one van, two cats who hate all of it, and a sofa that will not fit through the "
+        "door of the new flat #movingday</p></blockquote></div>"
+    )
+    text = extract_article(story_with(embed), url=URL).text
+    assert "Forty boxes" not in text
+    assert "Book the van early." in text

@@ -111,6 +111,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     if tree is None:
         raise ExtractionFailed("not an HTML page")
     platforms.read_embedded_tables(tree)
+    platforms.read_embedded_prose(tree)
     collapsed.open_panels(tree)
     page = read_page_meta(tree)
     page_text = splitbody.page_paragraphs(tree)
