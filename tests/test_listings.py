@@ -96,3 +96,57 @@ def test_a_story_under_a_section_path_is_stored() -> None:
     )
     art = extract_article(page, url="https://gazette.example/sections/science/tides-rising-faster")
     assert "Sentence 2 about the tides 9" in art.text
+
+
+def category_page(controls: str) -> str:
+    """A shop's category page: an introduction and a buying guide (its product grid is drawn
+    by script), with the grid's `controls`."""
+    guide = "".join(f"<p>{sentences(f'bread makers {n}', 2)}</p>" for n in range(3))
+    return (
+        "<html><head><title>Bread makers</title></head><body>"
+        f"<nav><ul>{MENU}</ul></nav><main><h1>Bread makers</h1>{controls}"
+        f"<div id='grid'></div>{guide}</main></body></html>"
+    )
+
+
+def test_a_page_with_sort_and_filter_controls_is_a_listing() -> None:
+    page = category_page("<button>Filters</button><label>Sort by:</label><select></select>")
+    with pytest.raises(ExtractionFailed, match=r"a listing with 'Sort by' and 'Filter' controls"):
+        extract_article(page, url="https://shop.example/kitchen/bread-makers")
+
+
+def test_a_story_whose_comments_can_be_sorted_is_stored() -> None:
+    """A comment section's "Sort by" alone, or a story declared in JSON-LD: stored."""
+    page = category_page("<label>Sort by:</label><select></select>")
+    assert extract_article(page, url="https://shop.example/kitchen/bread-makers").text
+    declared = category_page("<button>Filters</button><label>Sort by:</label>").replace(
+        "</head>", '<script type=\'application/ld+json\'>{"@type": "Article"}</script></head>'
+    )
+    assert extract_article(declared, url="https://shop.example/kitchen/bread-makers").text
+
+
+def priced_page() -> str:
+    """An introduction, then 13 watches, each a name and a price in a table row."""
+    rows = "".join(
+        f"<tr><td><a href='/watch/{n}'>Automatic watch {n}</a></td><td>${n}99</td></tr>"
+        for n in range(1, 14)
+    )
+    intro = "".join(f"<p>{sentences(f'automatic watches {n}', 2)}</p>" for n in range(4))
+    return (
+        "<html><head><title>Automatic watches</title></head><body>"
+        f"<nav><ul>{MENU}</ul></nav><main><h1>Automatic watches</h1>{intro}"
+        f"<table>{rows}</table></main></body></html>"
+    )
+
+
+def test_an_undeclared_page_with_a_dozen_prices_is_a_product_listing() -> None:
+    with pytest.raises(ExtractionFailed, match=r"a product listing \(13 prices\)"):
+        extract_article(priced_page(), url="https://watches.example/automatic")
+
+
+def test_a_story_comparing_a_dozen_prices_is_stored() -> None:
+    """The same page at a story's address: a comparison of prices is a story."""
+    art = extract_article(
+        priced_page(), url="https://watches.example/guides/best-automatic-watches-under-500"
+    )
+    assert "Sentence 1 about automatic watches 3" in art.text

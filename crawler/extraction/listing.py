@@ -36,7 +36,9 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   text extracted from it is under 30% of the page's visible text (not when it is all but 10%
   of the text outside the page's navigation, header, footer and asides: a short notice on a
   site whose menus are most of the page), a grid when 20 or more cards built alike link
-  elsewhere, and a product listing when it shows 20 or more prices.
+  elsewhere, and a product listing when it shows 12 or more prices;
+- a page with no JSON-LD article and no date is a listing when it shows a "Sort by" and a
+  "Filter" control, each a label of its own (a shop's category, a ranking, a search).
 
 A story is prose: paragraphs of sentences with a few links in them, most of the page's own
 text, at a URL that names it, and usually dated.
@@ -71,7 +73,7 @@ OWN_TEXT_SHARE = 0.3  # less of the page's visible text than this is extracted: 
 # unless the text extracted is this share of the text outside the page's menus: a story alone
 ALONE_SHARE, CHROME_TAGS = 0.9, {"nav", "header", "footer", "aside"}
 MIN_CARDS = 20  # sibling blocks built alike, each with a link: a grid of cards
-MIN_PRICES = 20
+MIN_PRICES = 12  # prices shown on a page that neither says nor is addressed as an article
 # On an undated page: 15 or more cards alike, each with a link and a price, are a catalogue.
 MIN_PRICED_CARDS, PRICED_CARD_CHARS = 15, 400
 # On an undated page: a feed of items, each line dated, newest first.
@@ -128,6 +130,15 @@ READ_MORE = re.compile(
 )
 MIN_CUTS, CUT_SHARE = 6, 0.4  # stories cut short, and the share of the text they hold
 EDGES = re.compile(r"^\W+|\W+$")
+STORY_ID = re.compile(r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}")  # a date or an id: a story's URL
+# A listing's controls, each a label of its own: "Sort by" and "Filter" together.
+SORT_CONTROL = re.compile(
+    r"^\W*(?:sort(?: by| results)?|trier par|sortieren(?: nach)?|ordenar por)\W*$", re.I
+)
+FILTER_CONTROL = re.compile(
+    r"^\W*(?:filters?|filter by|refine(?: by)?|filtern|filtrer|filtros?)\W*$", re.I
+)
+CONTROL_CHARS = 30
 STORY_PATH = re.compile(
     r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[^/]*"  # a date, an id, a slug
 )
@@ -153,7 +164,7 @@ def named_story(page: PageMeta, url: str) -> bool:
     (a section front that calls itself an article, a category whose slug reads like a title)."""
     if page.ld:
         return True
-    if section_url(url):
+    if section_url(url) and not STORY_ID.search(urlsplit(url).path):
         return False
     return article_declared(page) or story_url(url)
 
@@ -214,7 +225,9 @@ def not_an_article(
         links = int(LINKS(tree))
         return f"not an article: a list of {links} links ({linked / visible:.0%} of its text)"
     if named:
-        return post_front(tree, visible=visible, linked=linked, body_chars=body_chars)
+        return post_front(
+            tree, visible=visible, linked=linked, body_chars=body_chars
+        ) or listing_controls(page, texts)
     if visible and body_chars < OWN_TEXT_SHARE * visible and not story_alone(texts, body_chars):
         own = body_chars / visible
         why = (
@@ -228,6 +241,23 @@ def not_an_article(
     prices = len(PRICE.findall(" ".join(node.text for node in texts)))
     if prices >= MIN_PRICES:
         return f"not an article: a product listing ({prices} prices)"
+    return listing_controls(page, texts)
+
+
+def listing_controls(page: PageMeta, texts: list[TextNode]) -> str | None:
+    """Why a page with no JSON-LD article is a listing, or None: it shows a "Sort by" and a
+    "Filter" control, each a label of its own, the controls of a listing's results (a shop's
+    category, a ranking, a search); a story has none. `texts` are its visible text nodes."""
+    if page.ld:
+        return None
+    sort = found = False
+    for node in texts:
+        if len(label := node.text.strip()) > CONTROL_CHARS or not label:
+            continue
+        sort = sort or bool(SORT_CONTROL.match(label))
+        found = found or bool(FILTER_CONTROL.match(label))
+        if sort and found:
+            return "not an article: a listing with 'Sort by' and 'Filter' controls, not a story"
     return None
 
 
