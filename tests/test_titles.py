@@ -97,7 +97,13 @@ def test_the_headline_in_an_h2_over_h1_sections(body: str, expected: tuple[str, 
             "<h2>Zero Waste - A Harbour Guide</h2>",
             ("Zero Waste - A Harbour Guide", "heading"),
         ),
-        # A heading the declared titles do not agree with is not the headline.
+        # A section's name that starts the declared title is not the headline...
+        (
+            "<title>Harbour Insurance: Best Policies 2025</title>",
+            "<h2>Harbour Insurance</h2>",
+            ("Harbour Insurance: Best Policies 2025", "html"),
+        ),
+        # ...nor is a heading the declared titles do not agree with.
         (
             "<title>2025 Top Harbour Rankings - Infographic</title>",
             "<h2>Latest from the harbour</h2>",

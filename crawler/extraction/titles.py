@@ -218,7 +218,8 @@ def headline(
     if headings:
         found = next((text for _, text in above if normal(text) in exact), None)
     else:
-        found = agreed_h1(above, titles, stripped)
+        printed = [(e, text) for e, text in above if any(ends(text, t) for _, t in titles)]
+        found = agreed_h1(printed, titles, stripped)
     if found := found or entry_title(above, titles):
         return cased(main_part(strip_site(found, site_names) or found), stripped), "heading"
     # The first of several `<h1>`s, if related to the titles written for sharing (the
@@ -247,6 +248,20 @@ def headings_above(
         if text and len(text.split()) >= 2 and not is_site(text, site_names):
             found.append((element, text))
     return found
+
+
+def ends(heading: str, title: str) -> bool:
+    """The heading is the title, or the title with parts cut off or added at an end after a
+    separator ("Story" and "Story - Infographic", "Story / Dec 2025" and "Story"); not a
+    section's name that starts the title ("Travel Insurance" and "Travel Insurance: Best
+    Policies")."""
+    short, long = sorted((heading, title), key=lambda text: len(normal(text)))
+    wanted = normal(short)
+    parts = [part for part in SEPARATORS.split(long) if part.strip()]
+    return wanted == normal(long) or any(
+        wanted in (normal(" ".join(parts[:n])), normal(" ".join(parts[n:])))
+        for n in range(1, len(parts))
+    )
 
 
 def entry_title(
