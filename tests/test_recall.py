@@ -95,3 +95,27 @@ def test_a_post_in_an_embed_block_stays_out() -> None:
     text = extract_article(story_with(embed), url=URL).text
     assert "Forty boxes" not in text
     assert "Book the van early." in text
+
+
+def test_a_quotation_in_a_figure_is_story() -> None:
+    """`<figure><blockquote>...</blockquote><figcaption>who said it</figcaption></figure>`."""
+    quote = (
+        "<figure class='quote'><blockquote><p>Nobody regrets packing the kitchen last; "
+        "everybody regrets packing it first.</p></blockquote>"
+        "<figcaption>Ana Ruiz, Harbour Movers</figcaption></figure>"
+    )
+    text = extract_article(story_with(quote), url=URL).text
+    assert "Nobody regrets packing the kitchen last" in text
+
+
+def test_a_post_in_a_figure_stays_out() -> None:
+    """A post embedded in a figure (its script loads it, or its frame says embed) stays out."""
+    for frame in ("<figure>", "<figure class='wp-block-embed'>"):
+        post = (
+            f"{frame}<blockquote class='social-post'><p>Moving day again! Forty boxes and two "
+            "cats.</p></blockquote><script src='https://social.example/widgets.js'></script>"
+            "</figure>"
+        )
+        text = extract_article(story_with(post), url=URL).text
+        assert "Forty boxes" not in text
+        assert "Book the van early." in text

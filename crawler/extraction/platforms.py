@@ -7,6 +7,11 @@ that holds a paragraph of prose (120+ characters) outside a `<blockquote>` (wher
 a post's text sits) is story: the words that name it boilerplate come off its class, unless
 a class word says it is hidden.
 
+A quotation is printed in a `<figure>`: the `<blockquote>` and, in a `<figcaption>`, who said
+it (HTML's own example of a figure). trafilatura deletes every figure as an image's frame
+unless it holds a table; a figure holding a blockquote, and no embed (a post's frame: an
+"embed" class, a script or an iframe), is read as the quotation it is.
+
 Webflow's Embed element (`<div class="w-embed">`) holds the custom HTML an author pastes into
 a story, most often a table the story's text refers to ("the chart below"). trafilatura's
 boilerplate vocabulary reads "embed" in a class as a social-media embed (a tweet, a video
@@ -59,3 +64,15 @@ def read_embedded_prose(tree: HtmlElement) -> None:
             and PROSE(element)
         ):
             unname(element)
+
+
+QUOTED_FIGURES = XPath(
+    "//figure[.//blockquote][not(.//script or .//iframe)]"
+    "[not(descendant-or-self::*[contains(@class, 'embed')])]"
+)
+
+
+def read_quoted_figures(tree: HtmlElement) -> None:
+    """Make the figures of `tree` that hold a quotation plain blocks (in place)."""
+    for figure in QUOTED_FIGURES(tree):
+        figure.tag = "div"
