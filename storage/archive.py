@@ -87,12 +87,13 @@ METADATA = (
 )  # fmt: skip
 # How good a `metadata_source` is: what the page declares; what the feed entry declares, or
 # the date in the article's URL; what is guessed from the page (htmldate's reading of its
-# text, the language detected). A stored value is only replaced by one from an equal or
+# text, the language detected) or stands in for what it does not say (its update's date as
+# the published one, "updated"). A stored value is only replaced by one from an equal or
 # better source.
 SOURCE_RANK = {
     "json-ld": 3, "meta": 3, "html": 3, "byline": 3, "time": 3, "declared": 3,
     "feed": 2, "sitemap": 2, "url": 2,
-    "htmldate": 1, "detected": 1, "site-name": 1,
+    "htmldate": 1, "detected": 1, "site-name": 1, "updated": 1,
 }  # fmt: skip
 # Columns a re-fetch may change; `first_seen` is written once, on insert.
 UPDATABLE = (

@@ -47,10 +47,44 @@ def test_then_meta_tags_then_time_elements():
     }
 
 
-def test_a_modified_date_is_never_taken_as_declared_published_date():
-    found = dates('<meta property="article:modified_time" content="2026-11-19T12:00:00Z">')
-    # htmldate's guess for a page that declares only its update is that update.
-    assert found == {"modified": ("2026-11-19T12:00:00+00:00", "meta")}
+# A story long enough that what follows it is not beside the headline.
+STORY = "<p>" + "The pontoon broke under the weight of the crowd at the regatta. " * 8 + "</p>"
+
+
+def test_a_page_that_declares_only_its_update_is_dated_by_it():
+    # A guide that declares `dateModified` alone: that is the one date it gives; the source
+    # says the published date is the update's, and `modified` keeps it.
+    only_update = '<meta property="article:modified_time" content="2026-11-19T12:00:00Z">'
+    related = "<aside><h3>More guides</h3><p>Pontoon care</p><p>October 2, 2026</p></aside>"
+    assert dates(only_update, HEADLINE + STORY + related) == {
+        "published": ("2026-11-19T12:00:00+00:00", "updated"),
+        "modified": ("2026-11-19T12:00:00+00:00", "meta"),
+    }
+    # Not when the page says when it was published: declared, or printed beside the headline.
+    found = dates(PUBLISHED_AND_MODIFIED, HEADLINE + STORY + related)
+    assert found["published"] == ("2021-08-12T19:35:44+00:00", "meta")
+    found = dates(only_update, HEADLINE + "<p>By Ann Lee · October 30, 2026</p>" + STORY)
+    assert found["published"] == ("2026-10-30T00:00:00+00:00", "printed")
+
+
+def test_a_page_that_prints_only_its_update_is_dated_by_it_not_by_a_guess():
+    # "Updated on" beside the headline, no other date there nor declared; htmldate's guess
+    # would be a related post's date further down.
+    related = (
+        "<aside><h3>More guides</h3><ul><li><a href='/a'>Pontoon care</a> "
+        "<span>October 2, 2026</span></li></ul></aside>"
+    )
+    body = HEADLINE + "<p>By Ann Lee · Updated on November 19, 2026</p>" + STORY
+    assert dates(body=body + related) == {
+        "published": ("2026-11-19T00:00:00+00:00", "updated"),
+        "modified": ("2026-11-19T00:00:00+00:00", "printed"),
+    }
+    # A publication date printed beside it, or declared, is the published date.
+    body = HEADLINE + "<p>Published Nov 2, 2026 · Updated on November 19, 2026</p>" + STORY
+    assert dates(body=body + related)["published"] == ("2026-11-02T00:00:00+00:00", "printed")
+    declared = '<meta property="article:published_time" content="2026-11-01T09:00:00Z">'
+    found = dates(declared, HEADLINE + "<p>Updated on November 19, 2026</p>" + STORY + related)
+    assert found["published"] == ("2026-11-01T09:00:00+00:00", "meta")
 
 
 def test_a_pages_webpage_object_declares_its_dates_when_it_has_no_article_object():

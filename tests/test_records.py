@@ -104,6 +104,17 @@ def test_a_date_the_feed_declares_beats_a_date_guessed_from_the_page():
     assert bare["published"] == "2026-01-01T00:00:00+00:00"  # the guess, when nothing declares
 
 
+def test_a_date_the_feed_declares_beats_a_pages_update_standing_in_for_it():
+    """A page that says only when it was updated is dated by that update (source "updated")."""
+    art = extracted(published="2026-11-25T00:00:00+00:00", metadata_source={"published": "updated"})
+    entry = FeedEntry(link=STORY, feed_url=FEED, published="Thu, 19 Nov 2026 16:00:00 GMT")
+    row = article_row(ArticlePage(STORY, b"", "utf-8", entry), art, fetched_at=FETCHED)
+    assert (row["published"], row["metadata_source"]) == (
+        "2026-11-19T16:00:00+00:00",
+        {"published": "feed"},
+    )
+
+
 def test_the_feeds_author_beats_a_personal_sites_name_taken_for_its_author():
     """The `site-name` rule (a blog named after a person, nothing else naming anyone) guesses."""
     art = extracted(authors=["Colin Watson"], metadata_source={"authors": "site-name"})

@@ -44,6 +44,7 @@ PUBLISHED_META = (
     "dc.date",
     "date",
 )
+UPDATED = "updated"  # the source of a published date that is the page's one date, its update
 MODIFIED_META = (
     "article:modified_time",
     "og:updated_time",
@@ -65,9 +66,13 @@ def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tupl
     otherwise that day is the published date. Only a page that declares no published date is
     read by htmldate (its original date; the dates printed anywhere on the page when its quick
     search finds none): a guess never replaces a declaration. `modified` is never taken for
-    `published`: when the page declares when it was published, a printed date that is its
-    declared modified day does not replace it, and a guess that is that day is no guess. A
-    page that declares no article object is read from its `WebPage` object (a CMS's pages).
+    `published` when the page says when it was published: a printed date that is its declared
+    modified day does not replace the declared published one. A page that says only when it
+    was updated (a guide that declares `dateModified` alone, or prints "Updated on Oct 21,
+    2025" beside its headline and no other date there or in its URL) is dated by that update,
+    its one date, rather than by htmldate's guess (a related post's date, as often as not): the
+    published date is then the update's, with source "updated", and `modified` keeps it too.
+    A page that declares no article object is read from its `WebPage` object (a CMS's pages).
     A page that declares no modified date gets the day printed beside the headline as an
     update's ("Updated on Mar 9, 2026"), when it is after the published day.
     """
@@ -77,11 +82,13 @@ def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tupl
     if in_url is None or "modified" not in declared:
         printed = printed_days(tree, headline_element(tree))
     found = {name: value for name, value in declared.items() if name == "modified"}
-    if published := published_date(tree, declared, url, in_url, printed.published):
+    if published := published_date(tree, declared, url, in_url, printed):
         found["published"] = published
     update = printed.updated  # printed as an update's day, after the publication's
     if "modified" not in found and update and (not published or update > published[0][:10]):
         found["modified"] = (f"{update}T00:00:00+00:00", "printed")
+    elif "modified" not in found and published and published[1] == UPDATED:
+        found["modified"] = (published[0], "printed")
     return found
 
 
@@ -90,7 +97,7 @@ def published_date(
     declared: dict[str, tuple[str, str]],
     url: str,
     in_url: str | None,
-    printed: str | None,
+    printed: PrintedDays,
 ) -> tuple[str, str] | None:
     """(the published date, its source), given the days in the URL and printed beside the
     headline: see `page_dates`."""
@@ -104,14 +111,18 @@ def published_date(
 
     day, source = in_url, "url"
     if day is None:
-        day, source = not_the_update(printed), "printed"
+        day, source = not_the_update(printed.published), "printed"
+    if day is None and published is None:
+        if "modified" in declared:  # the page says only when it was updated: its one date
+            return declared["modified"][0], UPDATED
+        day, source = printed.updated, UPDATED
     if day is None and published is None:  # htmldate reads the page: a guess, the last resort
-        guess = guess_day(tree, url)  # when a page declares only its update, that is its find
-        day, source = (guess if guess != updated else None), "htmldate"
+        day, source = guess_day(tree, url), "htmldate"
     if published and (day is None or published[0][:10] == day):
         return published
     if day and (stamp := time_on(tree, day)):
-        return stamp, "time"  # the day's time and offset, as a `<time>` element gives them
+        # the day's time and offset, as a `<time>` element gives them
+        return stamp, (UPDATED if source == UPDATED else "time")
     return (f"{day}T00:00:00+00:00", source) if day else None
 
 
