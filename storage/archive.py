@@ -95,6 +95,10 @@ SOURCE_RANK = {
     "feed": 2, "sitemap": 2, "url": 2,
     "htmldate": 1, "detected": 1, "site-name": 1, "updated": 1,
 }  # fmt: skip
+# Sources of a value that stands in for one the page does not give: never a replacement for a
+# stored value (a page dated by its update moves that update on; the first one seen stays
+# closest to the publication).
+STAND_INS = frozenset({"updated"})
 # Columns a re-fetch may change; `first_seen` is written once, on insert.
 UPDATABLE = (
     "url", "title", "authors", "published", "modified", "sitename", "language", "description",
@@ -825,15 +829,18 @@ def source_rank(source: str | None) -> int:
 
 def merge_metadata(stored: dict[str, Any], row: ArticleRow) -> dict[str, Any]:
     """The metadata of a re-fetched article: each field of `row` where it has a value from a
-    source as good as the stored one's or better, the stored value elsewhere (an empty value
-    never replaces one). Returns the merged fields and their `metadata_source`."""
+    source as good as the stored one's or better, the stored value elsewhere (an empty value,
+    or one that stands in for what the page does not say, never replaces one). Returns the
+    merged fields and their `metadata_source`."""
     old_sources: dict[str, str] = stored.get("metadata_source") or {}
     sources = dict(row.get("metadata_source") or {})
     merged: dict[str, Any] = {}
     for name in METADATA:
         old, new = stored.get(name), row[name]  # type: ignore[literal-required]
         keep = not is_empty(old) and (
-            is_empty(new) or source_rank(sources.get(name)) < source_rank(old_sources.get(name))
+            is_empty(new)
+            or source_rank(sources.get(name)) < source_rank(old_sources.get(name))
+            or sources.get(name) in STAND_INS
         )
         if not keep:
             continue

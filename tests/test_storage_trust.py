@@ -72,6 +72,25 @@ def test_a_refetch_replaces_a_field_only_from_an_equal_or_better_source(tmp_path
     assert article["metadata_source"] == {"published": "json-ld"}
 
 
+def test_a_page_dated_by_its_update_keeps_the_first_update_seen(tmp_path):
+    """A page that says only when it was updated is dated by that update; a later update on a
+    re-fetch is its `modified`, not a later publication."""
+    archive = Archive(tmp_path / "archive.db")
+    first = "2026-11-20T00:00:00+00:00"
+    archive.upsert_articles([row(published=first, metadata_source={"published": "updated"})])
+    later = "2026-11-27T00:00:00+00:00"
+    archive.upsert_articles(
+        [row(published=later, modified=later, metadata_source={"published": "updated"})]
+    )
+    article = stored(archive)
+    assert (article["published"], article["modified"]) == (first, later)
+    assert article["metadata_source"] == {"published": "updated"}
+    archive.upsert_articles(  # the page now declares when it was published: that wins
+        [row(published="2026-11-19T08:00:00+00:00", metadata_source={"published": "meta"})]
+    )
+    assert stored(archive)["published"] == "2026-11-19T08:00:00+00:00"
+
+
 def test_a_held_write_lock_is_one_storage_error_after_the_timeout(tmp_path):
     path = tmp_path / "archive.db"
     Archive(path).close()
