@@ -150,3 +150,26 @@ def test_a_story_comparing_a_dozen_prices_is_stored() -> None:
         priced_page(), url="https://watches.example/guides/best-automatic-watches-under-500"
     )
     assert "Sentence 1 about automatic watches 3" in art.text
+
+
+def test_a_genre_page_stamped_with_a_publication_time_is_a_section_page() -> None:
+    """A site's template stamps `article:published_time` on its genre pages too: at a URL in
+    a section's path it does not date the page, which is then read as the section it is."""
+    page, _ = section_front("")
+    stamped = page.replace(
+        "</head>", "<meta property='article:published_time' content='2022-01-26'></head>"
+    )
+    with pytest.raises(ExtractionFailed, match=r"a section page .* a section's path, /genre/"):
+        extract_article(stamped, url="https://games.example/genre/action-and-adventure-games/")
+
+
+def test_a_dated_story_under_a_genre_path_is_stored() -> None:
+    body = "".join(f"<p>{sentences(f'the album {n}', 3)}</p>" for n in range(10))
+    page = (
+        "<html><head><meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='2026-03-01'><title>Review</title>"
+        f"</head><body><nav><ul>{MENU}</ul></nav><article><h1>The harbour's new album</h1>"
+        f"{body}</article></body></html>"
+    )
+    art = extract_article(page, url="https://music.example/genre/jazz/2026/03/harbour-album")
+    assert "Sentence 2 about the album 9" in art.text

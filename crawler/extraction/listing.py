@@ -14,8 +14,9 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   runs are 40% or more of its text ("not an article: a front page of 9 stories, each cut
   short by a 'Full Story' link");
 - a dated page (a date in its URL, `datePublished` in its JSON-LD article,
-  `article:published_time`) otherwise only when 80% of the words of 20 or more lines are in
-  short lines (a directory of names);
+  `article:published_time`, which a site's template stamps on its genre and section pages
+  too, so not at a URL in a shop's or a section's path) otherwise only when 80% of the words
+  of 20 or more lines are in short lines (a directory of names);
 - a page whose publication is not dated, even when it calls itself an article or has a slug
   (many shops and section pages do both), is a shop's product list when it shows five or more
   "Add to cart" / "Buy now" buttons and three or more prices, a catalogue when 15 or more small
@@ -31,7 +32,7 @@ Each rule describes a kind of page and refuses it with a reason a person underst
 - a page that is neither declared nor addressed as an article (no JSON-LD article, no
   `og:type` article, no story slug, date or id in its URL, or a navigation URL such as
   `/category/...`, as courlan tells them; a URL in a shop's or a section's path, `/sections/`,
-  `/browse/`, `/products/`, outweighs `og:type` and the slug) is also a listing when most of
+  `/genre/`, `/products/`, outweighs `og:type` and the slug) is also a listing when most of
   its text is link text ("not an article: a list of 240 links"), a section page when the
   text extracted from it is under 30% of the page's visible text (not when it is all but 10%
   of the text outside the page's navigation, header, footer and asides: a short notice on a
@@ -118,7 +119,8 @@ HEADLINE_LINKS = 4  # a teaser's headline is among the last links before it (sou
 # A URL in a shop's or a section's path: its slug names a category, not a story, whatever its
 # og:type says (only a JSON-LD article outweighs it).
 SECTION_PATH = re.compile(
-    r"/(?:browse|c|collections|departments?|products|product-category|sections?|shop|shopping)/",
+    r"/(?:browse|c|collections|departments?|genres?|products|product-category|sections?|shop"
+    r"|shopping)/",
     re.I,
 )
 # A front page's stories cut short: a link that only says "read more" to the rest of each.
@@ -153,9 +155,11 @@ def article_declared(page: PageMeta) -> bool:
 
 
 def section_url(url: str) -> str | None:
-    """The shop's or section's path segment the URL lies under ("/browse/"), if any."""
-    found = SECTION_PATH.search(urlsplit(url).path)
-    return found.group(0) if found else None
+    """The shop's or section's path segment the URL lies under ("/browse/"), if any, unless a
+    date or an id in it names a story."""
+    path = urlsplit(url).path
+    found = SECTION_PATH.search(path)
+    return found.group(0) if found and not STORY_ID.search(path) else None
 
 
 def named_story(page: PageMeta, url: str) -> bool:
@@ -164,7 +168,7 @@ def named_story(page: PageMeta, url: str) -> bool:
     (a section front that calls itself an article, a category whose slug reads like a title)."""
     if page.ld:
         return True
-    if section_url(url) and not STORY_ID.search(urlsplit(url).path):
+    if section_url(url):
         return False
     return article_declared(page) or story_url(url)
 
@@ -177,11 +181,12 @@ def story_url(url: str) -> bool:
 
 def dated(page: PageMeta, url: str) -> bool:
     """The page says when it was published: a date in its URL, the JSON-LD article's
-    `datePublished` or `article:published_time`."""
+    `datePublished` or `article:published_time` (not at a URL in a shop's or a section's path,
+    whose pages a site's template stamps with one)."""
     return bool(
         DATED_PATH.search(urlsplit(url).path)
         or (page.ld and page.ld.get("datePublished"))
-        or page.first("article:published_time")
+        or (page.first("article:published_time") and not section_url(url))
     )
 
 
