@@ -119,3 +119,34 @@ def test_a_post_in_a_figure_stays_out() -> None:
         text = extract_article(story_with(post), url=URL).text
         assert "Forty boxes" not in text
         assert "Book the van early." in text
+
+
+FOLDED = (
+    "<p>The van's tail lift carries up to three hundred kilos, enough for a washing machine, "
+    "a fridge and the sofa at once, though never all of them on a wet ramp.</p>"
+)
+
+
+def test_a_panel_a_closed_disclosure_button_opens_is_story() -> None:
+    """`<button aria-expanded="false">` opens the hidden panel after its heading, or the
+    one its `aria-controls` names."""
+    for button, panel in (
+        ("<button aria-expanded='false'>How much it lifts</button>", "<div aria-hidden='true'>"),
+        (
+            "<button aria-expanded='false' aria-controls='lift'>How much it lifts</button>",
+            "<div id='lift' style='display: none'>",
+        ),
+    ):
+        section = f"<div class='section'><h3>{button}</h3>{panel}{FOLDED}</div></div>"
+        text = extract_article(story_with(section), url=URL).text
+        assert "The van's tail lift carries up to three hundred kilos" in text
+
+
+def test_a_hidden_element_no_button_opens_stays_hidden() -> None:
+    section = (
+        f"<div class='section'><h3>How much it lifts</h3><div aria-hidden='true'>{FOLDED}</div>"
+        "</div>"
+    )
+    text = extract_article(story_with(section), url=URL).text
+    assert "tail lift" not in text
+    assert "Book the van early." in text

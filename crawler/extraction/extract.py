@@ -19,6 +19,7 @@ from crawler.extraction import (
     collapsed,
     declared,
     discarded,
+    disclosures,
     listing,
     nostory,
     platforms,
@@ -114,6 +115,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     platforms.read_embedded_prose(tree)
     platforms.read_quoted_figures(tree)
     collapsed.open_panels(tree)
+    disclosures.open_disclosures(tree)
     page = read_page_meta(tree)
     page_text = splitbody.page_paragraphs(tree)
     body = story_body(tree, url, page_text, page)
