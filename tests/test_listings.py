@@ -173,3 +173,16 @@ def test_a_dated_story_under_a_genre_path_is_stored() -> None:
     )
     art = extract_article(page, url="https://music.example/genre/jazz/2026/03/harbour-album")
     assert "Sentence 2 about the album 9" in art.text
+
+
+@pytest.mark.parametrize("label", ["1,000+ relevant results,", "Showing 1-24 of 312 results"])
+def test_a_page_that_counts_its_results_is_a_listing(label: str) -> None:
+    page = category_page(f"<span>{label}</span>")
+    with pytest.raises(ExtractionFailed, match=r"a page of search results"):
+        extract_article(page, url="https://shop.example/kitchen/bread-makers")
+
+
+def test_a_story_beside_an_empty_search_box_is_stored() -> None:
+    """ "0 results" is an empty search box's or cart's count, not a listing's."""
+    page = category_page("<span>0 results</span>")
+    assert extract_article(page, url="https://shop.example/kitchen/bread-makers").text

@@ -39,7 +39,8 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   site whose menus are most of the page), a grid when 20 or more cards built alike link
   elsewhere, and a product listing when it shows 12 or more prices;
 - a page with no JSON-LD article and no date is a listing when it shows a "Sort by" and a
-  "Filter" control, each a label of its own (a shop's category, a ranking, a search).
+  "Filter" control, or a count of its results ("1,000+ relevant results"; not "0 results"),
+  each a label of its own (a shop's category, a ranking, a search).
 
 A story is prose: paragraphs of sentences with a few links in them, most of the page's own
 text, at a URL that names it, and usually dated.
@@ -140,7 +141,13 @@ SORT_CONTROL = re.compile(
 FILTER_CONTROL = re.compile(
     r"^\W*(?:filters?|filter by|refine(?: by)?|filtern|filtrer|filtros?)\W*$", re.I
 )
-CONTROL_CHARS = 30
+# A count of results, a label of its own; "0 results" is an empty cart's or search box's.
+RESULTS_COUNT = re.compile(
+    r"^\W*(?:showing\s+)?(?:\d[\d,.]*\s*(?:[-\u2013]|to)\s*)?(?P<count>\d[\d,.]*)\+?\s*"
+    r"(?:of\s+\d[\d,.]*\+?\s*)?(?:relevant\s+|matching\s+)?results(?:\s+found)?\W*$",
+    re.I,
+)
+CONTROL_CHARS = 40
 STORY_PATH = re.compile(
     r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[^/]*"  # a date, an id, a slug
 )
@@ -251,7 +258,8 @@ def not_an_article(
 
 def listing_controls(page: PageMeta, texts: list[TextNode]) -> str | None:
     """Why a page with no JSON-LD article is a listing, or None: it shows a "Sort by" and a
-    "Filter" control, each a label of its own, the controls of a listing's results (a shop's
+    "Filter" control, or a count of results ("1,000+ relevant results", "Showing 1-24 of 312
+    results"), each a label of its own: the controls of a listing's results (a shop's
     category, a ranking, a search); a story has none. `texts` are its visible text nodes."""
     if page.ld:
         return None
@@ -259,6 +267,8 @@ def listing_controls(page: PageMeta, texts: list[TextNode]) -> str | None:
     for node in texts:
         if len(label := node.text.strip()) > CONTROL_CHARS or not label:
             continue
+        if (count := RESULTS_COUNT.match(label)) and count["count"].strip("0,.") != "":
+            return f"not an article: a page of search results ({label.strip(' ,.')!r}), not a story"
         sort = sort or bool(SORT_CONTROL.match(label))
         found = found or bool(FILTER_CONTROL.match(label))
         if sort and found:
