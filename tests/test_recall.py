@@ -59,6 +59,39 @@ def test_a_real_footer_beside_the_story_stays_out() -> None:
     assert "independent food magazine" not in text
 
 
+def slides(count: int = 8) -> str:
+    """An introduction, then each entry in a slide of its own."""
+    return (
+        "<html><head><title>The best new bakeries</title></head><body>"
+        f"{NAV}<section id='content'><div class='page'><h1>The best new bakeries</h1>"
+        f"<div class='page-main'>{INTRO}<p>Prices and hours were checked in February.</p>"
+        "<ul><li><a href='/maps'>See them on a map</a></li><li><a href='/app'>Get the app</a>"
+        "</li></ul></div>"
+        + "".join(
+            f"<div class='listicle-slide'>{entries(1, f'bakery {n}')}</div>" for n in range(count)
+        )
+        + "</div></section></body></html>"
+    )
+
+
+def test_a_listicle_whose_entries_are_slides_is_kept() -> None:
+    """Each entry sits in a `div.listicle-slide`, which trafilatura deletes as a slideshow's."""
+    text = extract_article(slides(), url=URL).text
+    assert text.count("cardamom buns") == 8
+
+
+def test_a_carousel_of_teasers_after_a_story_stays_out() -> None:
+    """Slides holding no prose (a carousel of other stories' teasers) are left to trafilatura."""
+    carousel = "".join(
+        f"<div class='slide'><h3>Other story {n}</h3><p>A teaser of a few words.</p></div>"
+        for n in range(8)
+    )
+    html = listicle("page-list").replace("</section>", f"</section>{carousel}")
+    text = extract_article(html, url=URL).text
+    assert "The bakery number 8 bakes its rye" in text
+    assert "A teaser of a few words." not in text
+
+
 STORY = "".join(
     f"<p>Step {n} of moving house is the one most people leave too late, and the movers we "
     "asked all said the same thing about it when we called them this spring.</p>"

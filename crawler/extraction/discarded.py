@@ -32,9 +32,9 @@ DISCARDED = XPath(
     "self::*" + OVERALL_DISCARD_XPATH[0].path.strip().removeprefix(".//*"),
     namespaces={"re": "http://exslt.org/regular-expressions"},
 )
-# An element holding this share of the page's story-sized prose, in this many paragraphs or
-# more, holds the story; the body missed it when it holds under half of that prose.
-STORY_SHARE = 0.75
+# Elements built alike holding this share of the page's story-sized prose, in this many
+# paragraphs or more, hold the story; the body missed it when it holds under half of that prose.
+STORY_SHARE = 2 / 3
 MIN_PARAGRAPHS = 5
 MISSED_SHARE = 0.5
 
@@ -45,8 +45,10 @@ def discarded(element: HtmlElement) -> bool:
 
 
 def story_holders(paragraphs: Paragraphs, body: _Element | None) -> list[HtmlElement]:
-    """The elements trafilatura discards that hold 75%+ of the page's story-sized prose (five
-    paragraphs or more), when `body` holds under half of it; outermost first."""
+    """The elements trafilatura discards that hold the story `body` missed, when it holds under
+    half of the page's story-sized prose: those holding 2/3+ of that prose in five paragraphs
+    or more (a `div.page-footer`), else the elements built alike (same tag and class) that
+    hold it together (a listicle's slides)."""
     total = long_text(paragraphs)
     story = [(p, text) for p, text in paragraphs if len(text) >= LONG_PARAGRAPH]
     if len(story) < MIN_PARAGRAPHS:
@@ -54,20 +56,29 @@ def story_holders(paragraphs: Paragraphs, body: _Element | None) -> list[HtmlEle
     flat = "" if body is None else flat_text(body)
     if sum(len(text) for _, text in story if text in flat) >= MISSED_SHARE * total:
         return []
-    held: Counter[HtmlElement] = Counter()
-    count: Counter[HtmlElement] = Counter()
+    verdicts: dict[HtmlElement, bool] = {}
+    members: dict[tuple[str, str], dict[HtmlElement, None]] = {}
+    held: Counter[tuple[str, str]] = Counter()
+    count: Counter[tuple[str, str]] = Counter()
     for p, text in story:
         for ancestor in p.iterancestors():
-            held[ancestor] += len(text)
-            count[ancestor] += 1
-    holders = [
-        element
-        for element, chars in held.items()
-        if chars >= STORY_SHARE * total
-        and count[element] >= MIN_PARAGRAPHS
-        and element.tag not in ("body", "html")
+            if ancestor.tag in ("body", "html"):
+                break
+            if ancestor not in verdicts:
+                verdicts[ancestor] = discarded(ancestor)
+            if verdicts[ancestor]:
+                key = (str(ancestor.tag), ancestor.get("class", ""))
+                members.setdefault(key, {})[ancestor] = None
+                held[key] += len(text)
+                count[key] += 1
+    groups = [
+        list(members[key])
+        for key, chars in held.items()
+        if chars >= STORY_SHARE * total and count[key] >= MIN_PARAGRAPHS
     ]
-    return [element for element in reversed(holders) if discarded(element)]
+    # one element holding the story is it; elements alike are, when no one element is
+    alone = [group[0] for group in groups if len(group) == 1]
+    return alone or [element for group in groups for element in group]
 
 
 def unname(element: HtmlElement) -> None:
