@@ -32,6 +32,7 @@ from lxml.etree import XPath
 from crawler.extraction.bylines import (
     BYLINE,
     capitalised,
+    dedupe,
     first_names,
     is_person,
     key,
@@ -198,11 +199,12 @@ META_NAMES = (
 def page_authors(
     tree: HtmlElement, page: PageMeta, removed: list[str], *, site_names: list[str]
 ) -> tuple[list[str], str]:
-    """(the people who wrote the story, the rule that found them)."""
-    not_names = [*site_names, *page.ld_names("publisher")]
+    """(the people who wrote the story, the rule that found them); `site_names` are the
+    site's and the publisher's names (and its host), which name nobody, the first of them the
+    one a personal site bears (see `site_owner`)."""
 
     def found(candidates: list[str], *, single: bool = False) -> list[str]:
-        return people(candidates, not_names=not_names, single=single)
+        return people(candidates, not_names=site_names, single=single)
 
     declared: tuple[list[str], str] = ([], JSON_LD)
     # A JSON-LD `Person` is a person even when the site bears their name (a personal blog).
@@ -256,10 +258,10 @@ def meta_authors(page: PageMeta, name: str) -> list[str]:
 def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[list[str], str]:
     """The people the page's first byline element names, with those of its neighbours
     (co-authors in elements of their own), and the rule of the element."""
-    for rule, xpath in ELEMENTS.items():
+    for rule, find in ELEMENTS.items():
         names: list[str] = []
         group: HtmlElement | None = None
-        elements = xpath(tree)[:MAX_ELEMENTS]
+        elements = find(tree)[:MAX_ELEMENTS]
         if rule == BY_LINE and works_list(elements, found):
             continue
         for element in elements:
@@ -279,7 +281,7 @@ def page_bylines(tree: HtmlElement, found: Callable[..., list[str]]) -> tuple[li
                 names.extend(got)
                 group = group if group is not None else neighbourhood(element)
         if names:
-            return dedupe_keys(names), rule
+            return dedupe(names), rule
     return [], CLASS
 
 
@@ -358,10 +360,3 @@ def covers(visible: list[str], declared: list[str]) -> bool:
     """The visible byline names every declared author, and more."""
     keys = {key(name) for name in visible}
     return len(visible) > len(declared) and all(key(name) in keys for name in declared)
-
-
-def dedupe_keys(names: list[str]) -> list[str]:
-    seen: dict[str, str] = {}
-    for name in names:
-        seen.setdefault(key(name), name)
-    return list(seen.values())

@@ -28,11 +28,12 @@ def article_metadata(
 ) -> Found:
     """{field: (value, source)} for the fields the page gives; `removed` are trimmed lines."""
     found: Found = {}
+    publishers = page.ld_names("publisher")
     sitename = first_of(
         (META, site_name(page.first("og:site_name", "application-name"))),
-        (JSON_LD, site_name(next(iter(page.ld_names("publisher")), None))),
+        (JSON_LD, site_name(next(iter(publishers), None))),
     )
-    site_names = [n for n in (sitename[0], *page.ld_names("publisher"), hostname(url)) if n]
+    site_names = [n for n in (sitename[0], *publishers, hostname(url)) if n]
     found["title"] = headline(tree, declared_titles(page), site_names)
     found["description"] = first_of(
         (META, page.first("og:description", "description", "twitter:description")),
