@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -11,7 +11,12 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
 
-from crawler.extraction.printeddate import PrintedDays, printed_days, prints_a_date
+from crawler.extraction.printeddate import (
+    PrintedDays,
+    calendar_day,
+    printed_days,
+    prints_a_date,
+)
 from crawler.extraction.titles import headline_element
 
 if TYPE_CHECKING:
@@ -86,7 +91,7 @@ def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tupl
         found["published"] = published
     update = printed.updated  # printed as an update's day, after the publication's
     if "modified" not in found and update and (not published or update > published[0][:10]):
-        found["modified"] = (f"{update}T00:00:00+00:00", "printed")
+        found["modified"] = (midnight(update), "printed")
     elif "modified" not in found and published and published[1] == UPDATED:
         found["modified"] = (published[0], "printed")
     return found
@@ -123,7 +128,12 @@ def published_date(
     if day and (stamp := time_on(tree, day)):
         # the day's time and offset, as a `<time>` element gives them
         return stamp, (UPDATED if source == UPDATED else "time")
-    return (f"{day}T00:00:00+00:00", source) if day else None
+    return (midnight(day), source) if day else None
+
+
+def midnight(day: str) -> str:
+    """A day ("YYYY-MM-DD") as a date-time: its start, in UTC."""
+    return f"{day}T00:00:00+00:00"
 
 
 def time_on(tree: HtmlElement, day: str) -> str | None:
@@ -141,12 +151,7 @@ def time_on(tree: HtmlElement, day: str) -> str | None:
 def url_day(url: str) -> str | None:
     """The date in an article's URL ("/2026/11/20/story", "/2026-11-20-story"), if valid."""
     match = URL_DATE.search(urlsplit(url).path)
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
-    except ValueError:
-        return None
+    return calendar_day(int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
 def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, str]]:

@@ -149,6 +149,11 @@ def publication_day(match: re.Match[str]) -> str | None:
             month, day = first, second
         else:
             return None
+    return calendar_day(year, month, day)
+
+
+def calendar_day(year: int, month: int, day: int) -> str | None:
+    """The day as "YYYY-MM-DD", or None when there is no such day ("2026-02-30")."""
     try:
         return date(year, month, day).isoformat()
     except ValueError:
