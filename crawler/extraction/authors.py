@@ -40,6 +40,7 @@ from crawler.extraction.bylines import (
     people,
     personal_site,
 )
+from crawler.extraction.pagemeta import JSON_LD, META
 from crawler.extraction.pagetext import HIDDEN
 from crawler.extraction.printeddate import PRINTED, YEAR
 
@@ -50,8 +51,8 @@ if TYPE_CHECKING:
 
     from crawler.extraction.pagemeta import PageMeta
 
-JSON_LD, META, REL, ITEMPROP, AUTHOR_LINK, CLASS, BY_LINE, TEXT, SITE = (
-    *("json-ld", "meta", "rel=author", "itemprop=author", "author-page-link"),
+REL, ITEMPROP, AUTHOR_LINK, CLASS, BY_LINE, TEXT, SITE = (
+    *("rel=author", "itemprop=author", "author-page-link"),
     *("class=author", "by-line", "text", "site-name"),
 )
 # "Colin Watson's blog": the site of a person.

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
 
+from crawler.extraction.pagemeta import JSON_LD, META, URL
 from crawler.extraction.printeddate import (
     PrintedDays,
     calendar_day,
@@ -114,7 +115,7 @@ def published_date(
             return None  # the page says this day is when it was updated, not published
         return day
 
-    day, source = in_url, "url"
+    day, source = in_url, URL
     if day is None:
         day, source = not_the_update(printed.published), "printed"
     if day is None and published is None:
@@ -164,8 +165,8 @@ def declared_dates(tree: HtmlElement, page: PageMeta) -> dict[str, tuple[str, st
         ("modified", "dateModified", MODIFIED_META),
     ):
         candidates = [
-            ("json-ld", page.ld_text(ld_key, page=True)),
-            ("meta", page.first(*meta_names)),
+            (JSON_LD, page.ld_text(ld_key, page=True)),
+            (META, page.first(*meta_names)),
             ("time", time_element(tree, ld_key)),
         ]
         for source, value in candidates:

@@ -10,15 +10,13 @@ from crawler.extraction.authors import page_authors
 from crawler.extraction.bylines import dedupe
 from crawler.extraction.dates import page_dates
 from crawler.extraction.language import page_language
+from crawler.extraction.pagemeta import HTML, JSON_LD, META, URL
 from crawler.extraction.titles import headline
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
     from crawler.extraction.pagemeta import PageMeta
-
-# What a source is called in `metadata_source`.
-JSON_LD, META, HTML, URL = "json-ld", "meta", "html", "url"
 
 Found = dict[str, tuple[Any, str]]
 

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Where a value came from, as `metadata_source` names it: the JSON-LD objects, the meta tags,
+# the HTML (`<title>`, `<link rel=canonical>`), the page's URL.
+JSON_LD, META, HTML, URL = "json-ld", "meta", "html", "url"
+
 ARTICLE_TYPES = {
     "article",
     "newsarticle",

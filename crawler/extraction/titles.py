@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from lxml.etree import iterwalk
 
+from crawler.extraction.pagemeta import HTML
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
@@ -225,7 +227,7 @@ def headline(
     # The first of several `<h1>`s, if related to the titles written for sharing (the
     # `<title>` often carries the blog's name, which an `<h1>` over the page repeats).
     h1s = [text for _, text in headings]
-    shared = [(source, title) for source, title in titles if source != "html"] or titles
+    shared = [(source, title) for source, title in titles if source != HTML] or titles
     if h1s and len(h1s[0].split()) >= 2 and related(h1s[0], titles if len(h1s) == 1 else shared):
         return main_part(strip_site(h1s[0], site_names) or h1s[0]), "h1"
     return first_declared([(source, main_part(title)) for source, title in stripped])
