@@ -186,3 +186,11 @@ def test_a_story_beside_an_empty_search_box_is_stored() -> None:
     """ "0 results" is an empty search box's or cart's count, not a listing's."""
     page = category_page("<span>0 results</span>")
     assert extract_article(page, url="https://shop.example/kitchen/bread-makers").text
+
+
+def test_a_shopping_story_at_a_news_sites_shopping_path_is_stored() -> None:
+    """A newsroom's shopping desk writes stories (og:type article) under /shopping/: that path
+    is no shop's, and its dozen prices are a story's comparison."""
+    page = priced_page().replace("</head>", "<meta property='og:type' content='article'></head>")
+    art = extract_article(page, url="https://news.example/shopping/best-automatic-watches/")
+    assert "Sentence 1 about automatic watches 3" in art.text

@@ -120,8 +120,7 @@ HEADLINE_LINKS = 4  # a teaser's headline is among the last links before it (sou
 # A URL in a shop's or a section's path: its slug names a category, not a story, whatever its
 # og:type says (only a JSON-LD article outweighs it).
 SECTION_PATH = re.compile(
-    r"/(?:browse|c|collections|departments?|genres?|products|product-category|sections?|shop"
-    r"|shopping)/",
+    r"/(?:browse|c|collections|genres?|products|product-category|sections?|shop)/",
     re.I,
 )
 # A front page's stories cut short: a link that only says "read more" to the rest of each.
