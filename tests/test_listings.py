@@ -11,7 +11,7 @@ MENU = "".join(f"<li><a href='/{n}'>Menu section {n}</a></li>" for n in range(12
 
 def sentences(topic: str, count: int) -> str:
     return " ".join(
-        f"Sentence {n} about {topic} tells the reader what the council decided and why it"
+        f"On {topic}, sentence {n} tells the reader what the council decided and why it"
         " matters to the families who live along the harbour road."
         for n in range(count)
     )
@@ -57,7 +57,24 @@ def test_a_story_with_read_more_links_in_its_related_box_is_stored(link: str) ->
     art = extract_article(
         story_with_related(link), url="https://gazette.example/news/council-votes-on-harbour"
     )
-    assert "Sentence 1 about the vote 11" in art.text
+    assert "On the vote 11, sentence 1" in art.text
+
+
+def test_a_story_with_read_more_links_between_its_paragraphs_is_stored() -> None:
+    """A story that points to earlier stories with "Read more" links between its paragraphs:
+    the links share the story's element, no story is cut short."""
+    body = "".join(
+        f"<p>Vote {n}: {sentences(f'the vote {n}', 3)}</p>"
+        f"<p><a href='/stories/earlier-vote-{n}'>Read more</a></p>"
+        for n in range(8)
+    )
+    page = (
+        "<html><head><title>The council votes on the harbour</title></head><body>"
+        f"<nav><ul>{MENU}</ul></nav><article><h1>The council votes on the harbour</h1>{body}"
+        "</article></body></html>"
+    )
+    art = extract_article(page, url="https://gazette.example/news/council-votes-on-harbour")
+    assert "On the vote 7, sentence 2" in art.text
 
 
 def section_front(url_path: str) -> tuple[str, str]:
@@ -95,7 +112,7 @@ def test_a_story_under_a_section_path_is_stored() -> None:
         "</article></body></html>"
     )
     art = extract_article(page, url="https://gazette.example/sections/science/tides-rising-faster")
-    assert "Sentence 2 about the tides 9" in art.text
+    assert "On the tides 9, sentence 2" in art.text
 
 
 def category_page(controls: str) -> str:
@@ -149,7 +166,7 @@ def test_a_story_comparing_a_dozen_prices_is_stored() -> None:
     art = extract_article(
         priced_page(), url="https://watches.example/guides/best-automatic-watches-under-500"
     )
-    assert "Sentence 1 about automatic watches 3" in art.text
+    assert "On automatic watches 3, sentence 1" in art.text
 
 
 def test_a_genre_page_stamped_with_a_publication_time_is_a_section_page() -> None:
@@ -172,7 +189,7 @@ def test_a_dated_story_under_a_genre_path_is_stored() -> None:
         f"{body}</article></body></html>"
     )
     art = extract_article(page, url="https://music.example/genre/jazz/2026/03/harbour-album")
-    assert "Sentence 2 about the album 9" in art.text
+    assert "On the album 9, sentence 2" in art.text
 
 
 @pytest.mark.parametrize("label", ["1,000+ relevant results,", "Showing 1-24 of 312 results"])
@@ -193,4 +210,4 @@ def test_a_shopping_story_at_a_news_sites_shopping_path_is_stored() -> None:
     is no shop's, and its dozen prices are a story's comparison."""
     page = priced_page().replace("</head>", "<meta property='og:type' content='article'></head>")
     art = extract_article(page, url="https://news.example/shopping/best-automatic-watches/")
-    assert "Sentence 1 about automatic watches 3" in art.text
+    assert "On automatic watches 3, sentence 1" in art.text

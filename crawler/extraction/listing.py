@@ -278,9 +278,10 @@ def listing_controls(page: PageMeta, texts: list[TextNode]) -> str | None:
 def stories_cut_short(tree: HtmlElement, texts: Iterable[TextNode], text: str) -> str | None:
     """Why the extracted text is a front page of stories cut short, or None: six or more runs
     of its paragraphs each end at a "Read more" ("Full story", "Continue reading") link to a
-    page of its own, and those runs are 40% or more of the text. A story's "Read more" links
-    lead away from a related-stories box, outside its text. `texts` are the page's visible
-    text nodes."""
+    page of its own, each run and its link in an element of their own (a story's "Read more"
+    links between its paragraphs share the story's element), and those runs are 40% or more
+    of the text. A story's "Read more" links lead away from a related-stories box, outside its
+    text. `texts` are the page's visible text nodes."""
     targets = {
         link.get("href")
         for link in tree.iter("a")
@@ -296,21 +297,27 @@ def stories_cut_short(tree: HtmlElement, texts: Iterable[TextNode], text: str) -
     words = sum(len(line.split()) for line in lines)
     seen: set[str] = set()
     followed: dict[str, str] = {}  # the pages the links lead to, and what they say
+    holders: set[HtmlElement] = set()  # each story's own element: its paragraphs and its link
+    last: HtmlElement | None = None  # the paragraph before the "Read more"
     run = cut = stories = 0  # the words of the paragraphs since the last "Read more"
     for node in texts:
         if node.text.isspace():
             continue
         link = link_around(node)
         if link is not None and READ_MORE.match(label := squash(link.text_content())):
-            if run and (href := link.get("href")) and href not in followed:
+            href = link.get("href")
+            holder = common_ancestor(link, last) if last is not None else None
+            if run and href and href not in followed and holder not in holders:
                 stories, cut = stories + 1, cut + run
                 followed[href] = label
-            run = 0
+                holders.add(holder)
+            run, last = 0, None
         elif len(node.text) >= START_CHARS and len(found := squash(node.text)) >= START_CHARS:
             paragraph = starts.get(found[:START_CHARS])
             if paragraph is not None and paragraph not in seen:
                 seen.add(paragraph)
                 run += len(paragraph.split())
+                last = node.element
     if stories < MIN_CUTS or cut < CUT_SHARE * words:
         return None
     label = EDGES.sub("", next(iter(followed.values())))  # "Read more »": Read more
@@ -318,6 +325,12 @@ def stories_cut_short(tree: HtmlElement, texts: Iterable[TextNode], text: str) -
         f"not an article: a front page of {stories} stories, each cut short by a '{label}'"
         f" link ({cut / words:.0%} of its text), not a story"
     )
+
+
+def common_ancestor(element: HtmlElement, other: HtmlElement) -> HtmlElement | None:
+    """The lowest element that holds both `element` and `other`."""
+    above = {other, *other.iterancestors()}
+    return next((up for up in (element, *element.iterancestors()) if up in above), None)
 
 
 def story_alone(texts: list[TextNode], body_chars: int) -> bool:
