@@ -183,3 +183,25 @@ def test_a_hidden_element_no_button_opens_stays_hidden() -> None:
     text = extract_article(story_with(section), url=URL).text
     assert "tail lift" not in text
     assert "Book the van early." in text
+
+
+def test_the_text_after_an_image_frame_in_a_paragraph_is_kept() -> None:
+    """`<p><span><img></span>Text...`: the precise pass deleted the emptied frame and, with
+    it, the paragraph's first sentence."""
+    framed = (
+        "<p><span class='lazy-frame' style='display: block'><img src='/van.jpg' alt=''></span>"
+        "Most vans come with a trolley. Ask for straps too, as most firms lend them for free "
+        "when you book a full day with a driver.</p>"
+    )
+    text = extract_article(story_with(framed), url=URL).text
+    assert "Most vans come with a trolley." in text
+
+
+def test_a_space_of_its_own_between_words_stays() -> None:
+    """An element holding only a space is no empty frame: the words around it stay apart."""
+    spaced = (
+        "<p><strong>Straps</strong><span> </span>are lent for free by most firms when you book "
+        "a full day with a driver, and a trolley is usually included in the price.</p>"
+    )
+    text = extract_article(story_with(spaced), url=URL).text
+    assert "Straps are lent for free" in text

@@ -12,6 +12,11 @@ it (HTML's own example of a figure). trafilatura deletes every figure as an imag
 unless it holds a table; a figure holding a blockquote, and no embed (a post's frame: an
 "embed" class, a script or an iframe), is read as the quotation it is.
 
+A paragraph opening with an image's frame (a lazy-loading `<span>` around an `<img>`, an icon's
+`<i>`) loses its first sentence in trafilatura's precise pass, which deletes the emptied frame
+with the text after it. Such a frame (no text inside) goes to the end of its parent, after
+the text it stood before.
+
 Webflow's Embed element (`<div class="w-embed">`) holds the custom HTML an author pastes into
 a story, most often a table the story's text refers to ("the chart below"). trafilatura's
 boilerplate vocabulary reads "embed" in a class as a social-media embed (a tweet, a video
@@ -76,3 +81,25 @@ def read_quoted_figures(tree: HtmlElement) -> None:
     """Make the figures of `tree` that hold a quotation plain blocks (in place)."""
     for figure in QUOTED_FIGURES(tree):
         figure.tag = "div"
+
+
+# an element of a paragraph holding no text, followed by text
+FRAMES = XPath(
+    "//p//*[self::span or self::div or self::b or self::i or self::em or self::strong]"
+    "[not(.//text())][following-sibling::node()[1][self::text()][normalize-space()]]"
+)
+
+
+def frames_last(tree: HtmlElement) -> None:
+    """Move the textless frames in the paragraphs of `tree` after the text that follows them
+    (in place)."""
+    for frame in FRAMES(tree):
+        parent, text = frame.getparent(), frame.tail
+        if parent is None:
+            continue
+        frame.tail = None
+        if (before := frame.getprevious()) is not None:
+            before.tail = (before.tail or "") + (text or "")
+        else:
+            parent.text = (parent.text or "") + (text or "")
+        parent.append(frame)
