@@ -211,3 +211,12 @@ def test_a_shopping_story_at_a_news_sites_shopping_path_is_stored() -> None:
     page = priced_page().replace("</head>", "<meta property='og:type' content='article'></head>")
     art = extract_article(page, url="https://news.example/shopping/best-automatic-watches/")
     assert "On automatic watches 3, sentence 1" in art.text
+
+
+def test_a_live_blog_whose_entries_end_with_read_more_is_stored() -> None:
+    """A live blog declares itself (JSON-LD `LiveBlogPosting`): its entries each ending with a
+    link to the full story are its story."""
+    ld = '<script type=\'application/ld+json\'>{"@type": "LiveBlogPosting"}</script>'
+    page = front_page("Read the full story").replace("</head>", f"{ld}</head>")
+    art = extract_article(page, url="https://gazette.example/live/harbour-council-vote")
+    assert "On story 7, sentence 1" in art.text

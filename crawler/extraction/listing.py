@@ -9,10 +9,12 @@ Each rule describes a kind of page and refuses it with a reason a person underst
   open with it when the card is read as one line (a blog's or a section's front, its
   headlines kept or dropped by the extraction: "not an article: a list of 12 teasers linking
   to other pages");
-- a front page of stories cut short: six or more runs of the text extracted from it each end
-  at a "Read more" ("Full story", "Continue reading") link to a page of its own, and those
-  runs are 40% or more of its text ("not an article: a front page of 9 stories, each cut
-  short by a 'Full Story' link");
+- a front page of stories cut short (not a page with a JSON-LD article: a live blog's
+  entries may each end with "Read the full story"): six or more runs of the text extracted
+  from it each end at a "Read more" ("Full story", "Continue reading") link to a page of its
+  own, each run and its link in an element of their own, and those runs are 40% or more of
+  its text ("not an article: a front page of 9 stories, each cut short by a 'Full Story'
+  link");
 - a dated page (a date in its URL, `datePublished` in its JSON-LD article,
   `article:published_time`, which a site's template stamps on its genre and section pages
   too, so not at a URL in a shop's or a section's path) otherwise only when 80% of the words
@@ -211,7 +213,9 @@ def not_an_article(
     # teaser_list reads the page's text only as far as it needs to decide; an undated page's
     # rules read all of it.
     walk, cuts, rest = tee(visible_text(tree), 3)
-    if (reason := teaser_list(walk, text)) or (reason := stories_cut_short(tree, cuts, text)):
+    if (reason := teaser_list(walk, text)) or (
+        not page.ld and (reason := stories_cut_short(tree, cuts, text))
+    ):
         return reason
     if dated(page, url):  # a list even so: a table of names, a directory
         return short_lines(text, min_lines=DATED_MIN_LINES, share=DATED_SHORT_SHARE)
