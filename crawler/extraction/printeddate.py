@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from crawler.extraction.pagetext import visible_text
+from crawler.extraction.pagetext import HIDDEN, visible_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -61,7 +61,7 @@ UPDATE_WORD = re.compile(
     re.IGNORECASE,
 )
 UPDATE_LABEL = re.compile(UPDATE_WORD.pattern + r"\W*(?:on|at)?\W*$", re.IGNORECASE)
-SKIP = {"script", "style", "noscript", "template", "svg"}
+SKIP = HIDDEN | {"svg"}  # and a drawing's <title> and <text>, no part of a date line
 # Text nodes joined by a character no date can span, so that one search reads them all.
 APART = "\x00"
 MACHINE_DAY = re.compile(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")

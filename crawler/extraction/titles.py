@@ -45,7 +45,7 @@ ENTRY_TITLE = re.compile(
 # or name, matched against whole class names: "sr-only", "wp-block-site-title", "is-hidden";
 # not "overflow-hidden" (a layout utility), "md:hidden" (hidden on wide screens only),
 # "field--label-hidden" (the field's label is hidden) or "bricks-lazy-hidden" (until loaded).
-HIDDEN = re.compile(
+HIDING_CLASS = re.compile(
     r"(?:[\w-]*[-_])?(?:sr-only|screen-reader|visually-?hidden|logo|site-title|hidden-title)"
     r"(?:[-_][\w-]*)?|(?:is-|u-|element-)?(?:hidden|invisible)|d-none",
     re.I,
@@ -95,8 +95,10 @@ def shown(element: HtmlElement) -> bool:
 
 
 def hides(classes: str | None) -> bool:
-    """Whether one of an element's class names hides it from readers (see `HIDDEN`)."""
-    return bool(classes) and any(HIDDEN.fullmatch(name) for name in (classes or "").split())
+    """Whether one of an element's class names hides it from readers (see `HIDING_CLASS`)."""
+    if not classes:
+        return False
+    return any(HIDING_CLASS.fullmatch(name) for name in classes.split())
 
 
 def headline_element(tree: HtmlElement) -> HtmlElement | None:
