@@ -3,7 +3,9 @@
 The `<title>` and `og:title` are written for search engines and sharing ("Story | Site",
 "Story - Section - Site", or a different wording altogether); the visible `<h1>` is what the
 publisher printed over the story. So the `<h1>` wins when it is there and says something else;
-otherwise the declared title is kept without the site's name.
+where the `<h1>` is no headline (the site's name, a paragraph, sections of the story, or none
+at all) an `<h2>` or `<h3>` a declared title agrees with, or one marked as the post's title,
+is the headline; otherwise the declared title is kept without the site's name.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ if TYPE_CHECKING:
 
 # Separators between a title and a site or section name: "Story | Site", "Site » Story".
 SEPARATORS = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022:/~-]\s+|\s*[|\u00bb\u203a]\s*|\s+::\s+")
+# The separators left at an end of a title when a part is cut off ("Story |", "- Story").
+SEPARATOR_CHARS = "|\u2013\u2014\u00b7\u2022:/~\u00bb\u203a-"
+TRAILING_SEPARATOR = re.compile(rf"\s*[{SEPARATOR_CHARS}]+$")
+LEADING_SEPARATOR = re.compile(rf"^\s*[{SEPARATOR_CHARS}]+\s*")
 MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A date before the headline ("Dec 18 2025 Story") or a "Posted on ..." line after it.
@@ -31,11 +37,11 @@ DATED = re.compile(rf"^(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH}\s+
 POSTED_ON = re.compile(rf"\s+(?:Posted|Published|Updated)\s+on\s+(?:{MONTH}|\d).*$")
 # Elements that start a line of their own: inside an `<h1>` they part the words around them.
 LINES = frozenset({"br", "div", "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li"})
-MAX_HEADLINE_CHARS = 300
+MAX_HEADLINE_CHARS = 300  # a longer `<h1>` is not read as a heading at all
 # An `<h1>` longer than this is a paragraph put where the headline goes (a summary of several
 # sentences), not a headline: the longest headlines run to some 160 characters.
 PARAGRAPH_CHARS = 200
-MAX_H1 = 6
+MAX_HEADINGS = 6  # `<h1>`s read, and `<h2>`/`<h3>`s above the first `<h1>`
 # Class names that mark a heading as the post's title (hAtom's "entry-title", WordPress's
 # "wp-block-post-title", "article-title"), matched against whole class names.
 ENTRY_TITLE = re.compile(
@@ -112,7 +118,9 @@ def visible_h1s(tree: HtmlElement) -> list[str]:
 
 
 def visible_headings(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
-    """The page's `<h1>` elements that a reader sees, with their texts, in page order."""
+    """The page's `<h1>` elements that a reader sees, with their texts, in page order (the
+    first `MAX_HEADINGS`): a headline paragraph's over a standfirst, without a date glued on,
+    none over `MAX_HEADLINE_CHARS`."""
     found = []
     for h1 in visible_h1_elements(tree):
         text = clean(lines(h1))
@@ -121,7 +129,7 @@ def visible_headings(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
         text = POSTED_ON.sub("", DATED.sub("", text or ""))  # the post's date glued on
         if text and len(text) <= MAX_HEADLINE_CHARS:
             found.append((h1, text))
-        if len(found) == MAX_H1:
+        if len(found) == MAX_HEADINGS:
             break
     return found
 
@@ -169,11 +177,11 @@ def strip_site(title: str, site_names: Iterable[str]) -> str:
     parts = [part for part in SEPARATORS.split(title) if part.strip()]
     while len(parts) > 1 and is_site(parts[-1], names):
         title = title[: title.rfind(parts[-1])].rstrip()
-        title = re.sub(r"\s*[|\u2013\u2014\u00b7\u2022:/~\u00bb\u203a-]+$", "", title)
+        title = TRAILING_SEPARATOR.sub("", title)
         parts.pop()
     if len(parts) > 1 and is_site(parts[0], names):
         rest = title[title.find(parts[0]) + len(parts[0]) :]
-        title = re.sub(r"^\s*[|\u2013\u2014\u00b7\u2022:/~\u00bb\u203a-]+\s*", "", rest)
+        title = LEADING_SEPARATOR.sub("", rest)
     # The host's name before the story with no separator, as a host is written ("example.com
     # Story"); "Booking.com opens an office" names the company.
     domain, _, rest = title.strip().partition(" ")
@@ -193,14 +201,17 @@ def matches(h1: str, declared: str) -> bool:
 def headline(
     tree: HtmlElement, declared: list[tuple[str, str | None]], site_names: list[str]
 ) -> tuple[str | None, str]:
-    """(the headline, where it came from): the visible `<h1>` that the declared titles (JSON-LD
-    `headline`, `og:title`, `<title>`, as (source, value)) agree with, else the page's first
-    `<h1>` if it is related to them (to the titles written for sharing, when there are
-    several), else the first declared title (the longer one when a later title goes on where
-    it stops: JSON-LD headlines are often cut at 110 characters); each without the site's name
-    or the parts a "|" adds to it (see `main_part`). An `<h1>` that holds the declared title
-    in an element of its own gives that element's text (see `agreed_h1`); one whose
-    characters were lost to an encoding gives way to the declared title (see `mended`)."""
+    """(the headline, where it came from: "h1", "heading" or the declared title's source).
+
+    In this order: the declared title an `<h1>` damaged by a lost encoding is (see `mended`);
+    the visible `<h1>` that the declared titles (JSON-LD `headline`, `og:title`, `<title>`, as
+    (source, value)) agree with, or the element of its own inside it they agree with (see
+    `agreed_h1`); an `<h2>` or `<h3>` where the `<h1>`s are no headline (see
+    `printed_heading`); the page's first `<h1>` if it is related to the declared titles (to
+    those written for sharing, when there are several); else the first declared title (the
+    longer one when a later title goes on where it stops: JSON-LD headlines are often cut at
+    110 characters). Each without the site's name or the parts a "|" adds to it (see
+    `main_part`). An `<h1>` that is the site's name or a paragraph is passed over."""
     titles = [(source, text) for source, value in declared if (text := clean(value))]
     headings = [
         (h1, text)
@@ -212,39 +223,56 @@ def headline(
         if damaged := mended(text, stripped):
             return main_part(damaged[1]), damaged[0]
     if found := agreed_h1(headings, titles, stripped):
-        return cased(main_part(strip_site(found, site_names) or found), stripped), "h1"
-    # The headline in an `<h2>` or `<h3>`: above `<h1>`s that say something else (a blog's
-    # post title over a story whose sections are `<h1>`s), when it is a declared title; on a
-    # page without an `<h1>`, when a declared title agrees with it ("Story" printed, "Story -
-    # Infographic" declared); or one marked as the post's title (see `entry_title`).
-    above = headings_above(tree, headings, site_names)
-    exact = {normal(main_part(title)) for _, title in stripped}
-    if headings:
-        found = next((text for _, text in above if normal(text) in exact), None)
-    else:
-        printed = [(e, text) for e, text in above if any(ends(text, t) for _, t in titles)]
-        found = agreed_h1(printed, titles, stripped)
-    if found := found or entry_title(above, titles):
-        return cased(main_part(strip_site(found, site_names) or found), stripped), "heading"
+        return cased(without_site(found, site_names), stripped), "h1"
+    if found := printed_heading(tree, headings, titles, stripped, site_names):
+        return cased(without_site(found, site_names), stripped), "heading"
     # The first of several `<h1>`s, if related to the titles written for sharing (the
     # `<title>` often carries the blog's name, which an `<h1>` over the page repeats).
     h1s = [text for _, text in headings]
     shared = [(source, title) for source, title in titles if source != HTML] or titles
     if h1s and len(h1s[0].split()) >= 2 and related(h1s[0], titles if len(h1s) == 1 else shared):
-        return main_part(strip_site(h1s[0], site_names) or h1s[0]), "h1"
+        return without_site(h1s[0], site_names), "h1"
     return first_declared([(source, main_part(title)) for source, title in stripped])
+
+
+def without_site(printed: str, site_names: list[str]) -> str:
+    """A printed headline without the site's name (see `strip_site`; all of it, if that is all
+    it is) and the parts a "|" adds (see `main_part`)."""
+    return main_part(strip_site(printed, site_names) or printed)
+
+
+def printed_heading(
+    tree: HtmlElement,
+    headings: list[tuple[HtmlElement, str]],
+    titles: list[tuple[str, str]],
+    stripped: list[tuple[str, str]],
+    site_names: list[str],
+) -> str | None:
+    """The headline in an `<h2>` or `<h3>` (see `headings_above`), given the page's `<h1>`
+    `headings`: above `<h1>`s that say something else (a blog's post title over a story whose
+    sections are `<h1>`s), when it is a declared title; on a page without an `<h1>`, when a
+    declared title agrees with it ("Story" printed, "Story - Infographic" declared; see
+    `ends`); or one marked as the post's title (see `entry_title`)."""
+    above = headings_above(tree, headings, site_names)
+    if headings:
+        exact = {normal(main_part(title)) for _, title in stripped}
+        found = next((text for _, text in above if normal(text) in exact), None)
+    else:
+        printed = [(e, text) for e, text in above if any(ends(text, t) for _, t in titles)]
+        found = agreed_h1(printed, titles, stripped)
+    return found or entry_title(above, titles)
 
 
 def headings_above(
     tree: HtmlElement, headings: list[tuple[HtmlElement, str]], site_names: list[str]
 ) -> list[tuple[HtmlElement, str]]:
     """The `<h2>` and `<h3>` elements a reader sees above the first `<h1>` (all of them on a
-    page without one, up to `MAX_H1`), with their texts: where a page without an `<h1>`
+    page without one, up to `MAX_HEADINGS`), with their texts: where a page without an `<h1>`
     for its story prints the headline."""
     first = headings[0][0] if headings else None
     found: list[tuple[HtmlElement, str]] = []
     for element in tree.iter("h1", "h2", "h3"):
-        if element is first or len(found) == MAX_H1:
+        if element is first or len(found) == MAX_HEADINGS:
             break
         if element.tag == "h1" or not shown(element):
             continue
