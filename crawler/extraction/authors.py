@@ -154,6 +154,7 @@ def elsewhere(element: HtmlElement) -> bool:
 
 
 def in_menu(element: HtmlElement) -> bool:
+    """In a menu or a filter, `MENU_DEPTH` levels up at most ("By Industry" is no byline)."""
     for depth, node in enumerate((element, *element.iterancestors())):
         if depth > MENU_DEPTH:
             break

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # "By A and B", "Reporting by: A", "Written by A", "Von A", "Par A"...
 BYLINE = re.compile(
@@ -24,7 +27,7 @@ NOT_AUTHORS = re.compile(
     re.I,
 )
 # Lower-case conjunctions only, so that an initial ("Maria E. Lopez") never splits a name.
-SEPARATORS = re.compile(r"(?:\s*[,;|/&]\s*|\s+(?:and|And|AND|und|et|y|e|en)\s+)+")
+NAME_SEPARATORS = re.compile(r"(?:\s*[,;|/&]\s*|\s+(?:and|And|AND|und|et|y|e|en)\s+)+")
 # Degrees and credentials after a name: "Jeffrey A. Slotnick CPP".
 CREDENTIAL = re.compile(r"^(?:[A-Z]{2,6}|Ph\.?D\.?|M\.D\.|Jr\.?|Sr\.?)$")
 PARTICLES = {"de", "da", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der"}
@@ -96,7 +99,7 @@ def split_names(text: str, *, single: bool = False) -> list[str]:
     text = RUNS_ON.sub("", text)  # "A B on", "A B at"
     text = INITIALS.sub("", text)  # "CM Craig McCarthy": an avatar's initials before the name
     names = []
-    for part in SEPARATORS.split(text):
+    for part in NAME_SEPARATORS.split(text):
         name = without_credentials(unglue(part.strip()))
         if not is_person(name, single=single):
             break
@@ -195,10 +198,12 @@ def first_names() -> frozenset[str]:
 
 
 def key(name: str) -> str:
+    """A name's letters and digits, lower case: "Jane Doe" and "JANE DOE." are one person."""
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
 def dedupe(names: Iterable[str]) -> list[str]:
+    """Each name once (see `key`), in its first form, spaces squashed, " .:" off its ends."""
     seen: dict[str, str] = {}
     for name in names:
         name = " ".join(name.split()).strip(" .:")

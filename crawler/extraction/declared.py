@@ -25,6 +25,7 @@ TAG = re.compile(r"<[^>]+>")
 
 
 def words(text: str) -> set[str]:
+    """A text's words, lower case, each once."""
     return set(WORD.findall(text.casefold()))
 
 

@@ -88,6 +88,7 @@ def site_name(name: str | None) -> str | None:
 
 
 def hostname(url: str) -> str | None:
+    """The URL's host without "www." ("example.org"), a name for a site that declares none."""
     host = urlsplit(url).hostname
     return host.removeprefix("www.") if host else None
 

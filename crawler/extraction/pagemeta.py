@@ -169,6 +169,7 @@ def flatten(data: Any) -> Iterator[dict[str, Any]]:
 
 
 def as_list(value: Any) -> list[Any]:
+    """A JSON-LD value that may be one item or a list of them, as a list ([] for none)."""
     if value is None:
         return []
     return value if isinstance(value, list) else [value]

@@ -3,9 +3,10 @@ March 1, 2024 <h1>...", "Published: 12.12.2025".
 
 That line is what the publisher shows readers as the story's date, in the publisher's own
 calendar day; the declared dates are often an import's, a template's or the server's (in UTC).
-Only a date close to the headline counts (the nearest within a few lines before or after it),
-and not one labelled as an update ("Updated", "Last updated on", "Reviewed"). A number
-either way round ("03/01/2017") is read by the `<time datetime>` that prints it, if any.
+Only a date close to the headline counts (the nearest within a few lines before or after it);
+one labelled as an update ("Updated", "Last updated on", "Reviewed") is the update's day, kept
+apart from the publication's. A number either way round ("03/01/2017") is read by the
+`<time datetime>` that prints it, if any.
 """
 
 from __future__ import annotations
