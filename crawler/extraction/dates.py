@@ -65,22 +65,23 @@ MODIFIED_META = (
 def page_dates(tree: HtmlElement, page: PageMeta, *, url: str) -> dict[str, tuple[str, str]]:
     """{"published"/"modified": (ISO date, where it came from)} for the dates the page gives.
 
-    Each is declared by JSON-LD, meta tags or `<time>` elements, in this order. The published
-    date's calendar day is checked against the date in the article's URL ("/2026/11/20/"),
-    else the date printed beside the headline ("By A · March 9, 2026", not "Updated ..."):
-    the declared date-time, with the publisher's offset, is kept when it falls on that day;
-    otherwise that day is the published date. Only a page that declares no published date is
-    read by htmldate (its original date; the dates printed anywhere on the page when its quick
-    search finds none): a guess never replaces a declaration. `modified` is never taken for
-    `published` when the page says when it was published: a printed date that is its declared
-    modified day does not replace the declared published one. A page that says only when it
-    was updated (a guide that declares `dateModified` alone, or prints "Updated on Oct 21,
-    2025" beside its headline and no other date there or in its URL) is dated by that update,
-    its one date, rather than by htmldate's guess (a related post's date, as often as not): the
-    published date is then the update's, with source "updated", and `modified` keeps it too.
-    A page that declares no article object is read from its `WebPage` object (a CMS's pages).
-    A page that declares no modified date gets the day printed beside the headline as an
-    update's ("Updated on Mar 9, 2026"), when it is after the published day.
+    - Declared: JSON-LD, meta tags or `<time>` elements, in this order (a page that declares
+      no article object is read from its `WebPage` object: a CMS's pages).
+    - The published date's calendar day is checked against the date in the article's URL
+      ("/2026/11/20/"), else the date printed beside the headline ("By A · March 9, 2026",
+      not "Updated ..."): the declared date-time, with the publisher's offset, is kept when it
+      falls on that day; otherwise that day is the published date.
+    - `modified` is never taken for `published` when the page says when it was published: a
+      printed date that is its declared modified day does not replace the declared one.
+    - A page that says only when it was updated (a guide that declares `dateModified` alone,
+      or prints "Updated on Oct 21, 2025" beside its headline and no other date there or in
+      its URL) is dated by that update, its one date, rather than by htmldate's guess (a
+      related post's date, as often as not): source "updated", and `modified` keeps it too.
+    - Only a page that gives none of these is read by htmldate (its original date; the dates
+      printed anywhere on the page when its quick search finds none): a guess never replaces
+      a declaration.
+    - A page that declares no modified date gets the day printed beside the headline as an
+      update's ("Updated on Mar 9, 2026"), when it is after the published day.
     """
     declared = declared_dates(tree, page)
     in_url = url_day(url)
