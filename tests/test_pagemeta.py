@@ -53,7 +53,7 @@ def test_json_ld_fields():
         )
     )
     assert meta.ld_names("author") == ["Mara Lindqvist", "Ledger Staff", "Tomas Berg"]
-    assert meta.ld_names("author", people=True) == ["Mara Lindqvist", "Tomas Berg"]
+    assert meta.ld_authors() == ["Mara Lindqvist", "Tomas Berg"]
     assert meta.ld_url("image") == "https://ledger.example/pontoon.jpg"
     assert meta.ld_text("inLanguage") == "en"
     assert meta.ld_text("headline") is None and meta.ld_text("missing") is None

@@ -58,16 +58,15 @@ class PageMeta:
                     return value.strip()
         return None
 
-    def ld_names(self, key: str, *, people: bool = False) -> list[str]:
-        """Names in a JSON-LD field holding strings or objects (persons only if `people`)."""
+    def ld_names(self, key: str) -> list[str]:
+        """Names in a JSON-LD field of the article object holding strings or objects with a
+        `name` (the authors' are read by `ld_authors`)."""
         names = []
         for item in as_list(self.ld.get(key)):
             if isinstance(item, str):
                 names.append(item)
             elif isinstance(item, dict) and isinstance(item.get("name"), str):
-                kind = " ".join(as_list(item.get("@type"))).lower()
-                if not people or "organization" not in kind:
-                    names.append(item["name"])
+                names.append(item["name"])
         return [html.unescape(name).strip() for name in names if name.strip()]
 
     def ld_authors(self, *, persons: bool = False) -> list[str]:
