@@ -180,11 +180,11 @@ ELEMENTS: dict[str, Callable[[HtmlElement], list[HtmlElement]]] = {
     CLASS: class_elements,
     BY_LINE: by_line_elements,
 }
-MAX_ELEMENTS = 12
+MAX_ELEMENTS = 12  # read for each rule, in page order
 FOLLOWERS = 3  # elements after a byline label that may hold the name
-WORKS_LIST = 3
-MAX_BYLINE_CHARS = 120
-MAX_NAME_CHARS = 60
+WORKS_LIST = 3  # bylines naming different people that make a list of works (see `works_list`)
+MAX_BYLINE_CHARS = 120  # a longer text is a paragraph, not a byline
+MAX_NAME_CHARS = 60  # an author box's first line longer than this is no name
 META_NAMES = (
     "author",
     "article:author",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 AGREEMENT = 0.9  # share of the extracted words the declared body must hold
 INCOMPLETE = 0.75  # below this share of the declared words, the extraction missed part of it
 WORD = re.compile(r"\w+")
-TAG = re.compile(r"<[^>]+>")
+HTML_TAG = re.compile(r"<[^>]+>")  # markup some publishers leave in `articleBody`
 
 
 def words(text: str) -> set[str]:
@@ -33,7 +33,7 @@ def prefer_declared(page: PageMeta, body: _Element, text: str) -> bool:
     """Refill `body` with the declared article body when it is the better one; True if so."""
     declared = page.ld_text("articleBody")
     if declared:
-        declared = TAG.sub(" ", html.unescape(declared))
+        declared = HTML_TAG.sub(" ", html.unescape(declared))
     if not declared or len(declared) <= len(text):
         return False
     ours, theirs = words(text), words(declared)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from crawler.extraction.pagemeta import PageMeta
 
-TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)
-SAMPLE_CHARS = 3000
+LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)  # "en-GB"
+SAMPLE_CHARS = 3000  # of the text, read to detect its language
+MIN_TEXT_CHARS = 20  # a shorter text is too short to tell
 
 
 def page_language(page: PageMeta, text: str) -> tuple[str, str] | None:
@@ -19,9 +20,9 @@ def page_language(page: PageMeta, text: str) -> tuple[str, str] | None:
         page.ld_text("inLanguage"),
         page.first("content-language", "og:locale", "language", "dc.language"),
     ):
-        if declared and (match := TAG.match(declared.strip())):
+        if declared and (match := LANGUAGE_TAG.match(declared.strip())):
             return match[1].lower(), "declared"
-    if len(text) < 20:
+    if len(text) < MIN_TEXT_CHARS:
         return None
     import py3langid  # loads its model on first use: only pages that declare nothing pay
 
