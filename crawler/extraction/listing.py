@@ -62,6 +62,7 @@ from lxml.etree import XPath
 
 from crawler.extraction.pagetext import TextNode, visible_text
 from crawler.extraction.printeddate import PRINTED, YEAR, publication_day
+from crawler.extraction.splitbody import common_ancestor
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -329,12 +330,6 @@ def stories_cut_short(tree: HtmlElement, texts: Iterable[TextNode], text: str) -
         f"not an article: a front page of {stories} stories, each cut short by a '{label}'"
         f" link ({cut / words:.0%} of its text), not a story"
     )
-
-
-def common_ancestor(element: HtmlElement, other: HtmlElement) -> HtmlElement | None:
-    """The lowest element that holds both `element` and `other`."""
-    above = {other, *other.iterancestors()}
-    return next((up for up in (element, *element.iterancestors()) if up in above), None)
 
 
 def story_alone(texts: list[TextNode], body_chars: int) -> bool:
