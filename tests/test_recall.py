@@ -205,3 +205,23 @@ def test_a_space_of_its_own_between_words_stays() -> None:
     )
     text = extract_article(story_with(spaced), url=URL).text
     assert "Straps are lent for free" in text
+
+
+def test_text_pasted_with_a_border_box_style_is_kept() -> None:
+    """Half a sentence in `<span style="box-sizing: border-box">` (pasted from another page)."""
+    pasted = (
+        "<p><span style='box-sizing: border-box; margin: 0px;'>Other movers we asked quoted "
+        "twice as much for the same flat</span> and took a week longer to pack it.</p>"
+    )
+    text = extract_article(story_with(pasted), url=URL).text
+    assert "Other movers we asked quoted twice as much" in text
+
+
+def test_a_box_with_a_border_stays_out() -> None:
+    box = (
+        "<div style='border: 1px solid #ccc'><p>Download our free moving checklist and get "
+        "a discount code for boxes from our partner shops.</p></div>"
+    )
+    text = extract_article(story_with(box), url=URL).text
+    assert "moving checklist" not in text
+    assert "Book the van early." in text

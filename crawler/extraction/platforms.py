@@ -17,6 +17,11 @@ A paragraph opening with an image's frame (a lazy-loading `<span>` around an `<i
 with the text after it. Such a frame (no text inside) goes to the end of its parent, after
 the text it stood before.
 
+Text pasted into an editor from another web page keeps that page's inline style, often the
+CSS reset `box-sizing: border-box`. trafilatura's precise pass deletes every element whose
+style mentions a border (a box beside the story), and with it the pasted half of a sentence:
+the declaration goes from the style.
+
 Webflow's Embed element (`<div class="w-embed">`) holds the custom HTML an author pastes into
 a story, most often a table the story's text refers to ("the chart below"). trafilatura's
 boilerplate vocabulary reads "embed" in a class as a social-media embed (a tweet, a video
@@ -103,3 +108,13 @@ def frames_last(tree: HtmlElement) -> None:
         else:
             parent.text = (parent.text or "") + (text or "")
         parent.append(frame)
+
+
+BORDER_BOX_STYLES = XPath("//body//@style[contains(., 'border-box')]/..")
+BORDER_BOX = re.compile(r"(?:-(?:webkit|moz)-)?box-sizing\s*:\s*border-box\s*;?", re.I)
+
+
+def unbox_pasted_text(tree: HtmlElement) -> None:
+    """Take `box-sizing: border-box` out of the inline styles of `tree` (in place)."""
+    for element in BORDER_BOX_STYLES(tree):
+        element.set("style", BORDER_BOX.sub("", element.get("style", "")))
