@@ -225,3 +225,37 @@ def test_a_box_with_a_border_stays_out() -> None:
     text = extract_article(story_with(box), url=URL).text
     assert "moving checklist" not in text
     assert "Book the van early." in text
+
+
+def faq(wrapper: str) -> str:
+    answers = "".join(
+        f"<div class='accordion-pane'><h3>Question {n}</h3><div class='accordion-panel'><p>Answer "
+        f"{n}: the movers carry the boxes down the stairs themselves, and the price they quote "
+        "already covers the stairs, the lift and the parking permit.</p></div></div>"
+        for n in range(1, 4)
+    )
+    return f"<div class='{wrapper}'>{answers}</div>"
+
+
+def test_an_accordion_named_by_its_icon_style_is_story() -> None:
+    """`div.accordion-wrap.accordion-icon-style-arrow`: '-icon' names it boilerplate."""
+    html = story_with(faq("accordion-wrap accordion-icon-style-arrow"))
+    text = extract_article(html, url=URL).text
+    assert "Answer 3: the movers carry the boxes" in text
+
+
+def test_an_accordion_among_widgets_is_left_as_it_is() -> None:
+    """On a page whose every block says 'widget', unnaming the accordion alone would let
+    trafilatura delete the other widgets, the story."""
+    steps = "".join(
+        f"<div class='widget'><p>Step {n} of moving house is the one most people leave too "
+        "late, and the movers we asked all said the same thing about it this spring.</p></div>"
+        for n in range(1, 6)
+    )
+    html = (
+        "<html><head><title>How to move house</title></head><body><article>"
+        f"<h1>How to move house</h1><div class='entry-content'>{steps}"
+        f"{faq('accordion-wrap accordion-icon-style-arrow')}</div></article></body></html>"
+    )
+    text = extract_article(html, url=URL).text
+    assert "Step 5 of moving house" in text

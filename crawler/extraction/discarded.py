@@ -19,13 +19,15 @@ from lxml.etree import XPath
 from lxml.html import Element
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
+from crawler.extraction.collapsed import PANELS
 from crawler.extraction.splitbody import LONG_PARAGRAPH, flat_text, long_text
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
     from lxml.html import HtmlElement
 
-    from crawler.extraction.splitbody import Paragraphs
+    from crawler.extraction.collapsed import PANELS
+from crawler.extraction.splitbody import Paragraphs
 
 # trafilatura's own test (".//*[...]"), read as a test of one element
 DISCARDED = XPath(
@@ -100,3 +102,40 @@ def open_story(paragraphs: Paragraphs, body: _Element | None) -> bool:
     for element in holders:
         unname(element)
     return bool(holders)
+
+
+LONG_PARAGRAPHS = XPath(".//p[string-length(normalize-space(.)) >= 120]")
+
+
+def open_named_panels(tree: HtmlElement) -> None:
+    """Unname (in place) the accordion panels of `tree`, and the elements inside them, that
+    trafilatura's vocabulary reads as boilerplate ('-icon', 'expanded') and that hold prose,
+    unless other prose of the page sits in elements it reads so: trafilatura deletes them all
+    or none (the seventh of the text left), and unnaming the panels alone would let it delete
+    the others (an Elementor page whose every widget says 'widget')."""
+    verdicts: dict[HtmlElement, bool] = {}
+
+    def named(element: HtmlElement) -> bool:
+        if element not in verdicts:
+            verdicts[element] = discarded(element)
+        return verdicts[element]
+
+    panels = PANELS(tree)
+    if not panels:
+        return
+    found: dict[HtmlElement, None] = {}
+    for panel in panels:
+        for paragraph in LONG_PARAGRAPHS(panel):
+            for ancestor in paragraph.iterancestors():
+                if named(ancestor):
+                    found[ancestor] = None
+                if ancestor is panel:
+                    break
+    if not found:
+        return
+    for paragraph in LONG_PARAGRAPHS(tree):
+        ancestors = list(paragraph.iterancestors())
+        if not any(a in found for a in ancestors) and any(named(a) for a in ancestors):
+            return
+    for element in found:
+        unname(element)
