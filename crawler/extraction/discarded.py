@@ -12,6 +12,7 @@ again.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -104,6 +105,8 @@ def open_story(paragraphs: Paragraphs, body: _Element | None) -> bool:
     return bool(holders)
 
 
+# the border declarations of an inline style ("border: 1px solid", "border-color: #ccc")
+BORDER = re.compile(r"border[-a-z]*\s*:[^;]*;?", re.I)
 LONG_PARAGRAPHS = XPath(".//p[string-length(normalize-space(.)) >= 120]")
 
 
@@ -112,7 +115,8 @@ def open_named_panels(tree: HtmlElement) -> None:
     trafilatura's vocabulary reads as boilerplate ('-icon', 'expanded') and that hold prose,
     unless other prose of the page sits in elements it reads so: trafilatura deletes them all
     or none (the seventh of the text left), and unnaming the panels alone would let it delete
-    the others (an Elementor page whose every widget says 'widget')."""
+    the others (an Elementor page whose every widget says 'widget'). A panel drawn as a box
+    loses the border of its inline style, for which trafilatura's precise pass deletes it."""
     verdicts: dict[HtmlElement, bool] = {}
 
     def named(element: HtmlElement) -> bool:
@@ -129,6 +133,8 @@ def open_named_panels(tree: HtmlElement) -> None:
             for ancestor in paragraph.iterancestors():
                 if named(ancestor):
                     found[ancestor] = None
+                if "border" in ancestor.get("style", ""):
+                    ancestor.set("style", BORDER.sub("", ancestor.get("style", "")))
                 if ancestor is panel:
                     break
     if not found:
