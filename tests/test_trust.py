@@ -374,12 +374,15 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path):
         reading.clear()
         reader.join(30)
     assert killed >= 3
+    # A run may have stored every story and polled every feed before it was killed (a fast
+    # machine): the next crawl then rightly has nothing due; otherwise it finishes the work.
+    complete = set(stored_once(db)) == every_story(site, 60)
     final = crawl(db)
     assert final.returncode == 0, final.stderr
     assert errors == []
     assert set(stored_once(db)) == every_story(site, 60)
     statuses = [r["status"] for r in Database(db).query("SELECT status FROM crawl_runs")]
-    assert statuses[-1] == "finished"
+    assert statuses[-1] in ({"finished", "nothing due"} if complete else {"finished"})
     assert statuses[:-1].count("interrupted") == killed  # each killed run, as the next found it
     assert set(statuses[:-1]) <= {"interrupted", "finished"}  # or a run that ended first
     site.shutdown()
