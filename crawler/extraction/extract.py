@@ -169,9 +169,11 @@ def story_body(
     teasers are what precision keeps) is refused before the second look, which would only
     find more cards."""
     body = main_text(tree, url, fast=True, focus="precision")
-    if missed_part(body, page_text, tree) and discarded.open_story(page_text, body):
+    missed = missed_part(body, page_text, tree)
+    if missed and discarded.open_story(page_text, body):
         body = main_text(tree, url, fast=True, focus="precision")
-    if not missed_part(body, page_text, tree):
+        missed = missed_part(body, page_text, tree)
+    if not missed:
         if body is not None and splitbody.dropped_blocks(body, page_text) >= DROPPED_CHARS:
             splitbody.fill_gaps(body, main_text(tree, url, fast=True, focus="recall"))
         return body
