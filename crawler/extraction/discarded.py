@@ -20,14 +20,13 @@ from lxml.etree import XPath
 from lxml.html import Element
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
-from crawler.extraction.collapsed import PANELS
+from crawler.extraction.collapsed import panels
 from crawler.extraction.splitbody import LONG_PARAGRAPH, flat_text, long_text
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
     from lxml.html import HtmlElement
 
-    from crawler.extraction.collapsed import PANELS
 from crawler.extraction.splitbody import Paragraphs
 
 # trafilatura's own test (".//*[...]"), read as a test of one element
@@ -110,13 +109,14 @@ BORDER = re.compile(r"border[-a-z]*\s*:[^;]*;?", re.I)
 LONG_PARAGRAPHS = XPath(".//p[string-length(normalize-space(.)) >= 120]")
 
 
-def open_named_panels(tree: HtmlElement) -> None:
-    """Unname (in place) the accordion panels of `tree`, and the elements inside them, that
-    trafilatura's vocabulary reads as boilerplate ('-icon', 'expanded') and that hold prose,
-    unless other prose of the page sits in elements it reads so: trafilatura deletes them all
-    or none (the seventh of the text left), and unnaming the panels alone would let it delete
-    the others (an Elementor page whose every widget says 'widget'). A panel drawn as a box
-    loses the border of its inline style, for which trafilatura's precise pass deletes it."""
+def open_named_panels(tree: HtmlElement, marked: list[HtmlElement]) -> None:
+    """Unname (in place) the accordion panels among `marked` (see `repairs`), and the elements
+    inside them, that trafilatura's vocabulary reads as boilerplate ('-icon', 'expanded') and
+    that hold prose, unless other prose of the page sits in elements it reads so: trafilatura
+    deletes them all or none (the seventh of the text left), and unnaming the panels alone
+    would let it delete the others (an Elementor page whose every widget says 'widget'). A
+    panel drawn as a box loses the border of its inline style, for which trafilatura's precise
+    pass deletes it."""
     verdicts: dict[HtmlElement, bool] = {}
 
     def named(element: HtmlElement) -> bool:
@@ -124,11 +124,8 @@ def open_named_panels(tree: HtmlElement) -> None:
             verdicts[element] = discarded(element)
         return verdicts[element]
 
-    panels = PANELS(tree)
-    if not panels:
-        return
     found: dict[HtmlElement, None] = {}
-    for panel in panels:
+    for panel in panels(marked):
         for paragraph in LONG_PARAGRAPHS(panel):
             for ancestor in paragraph.iterancestors():
                 if named(ancestor):

@@ -21,7 +21,6 @@ from crawler.extraction.collapsed import unhide
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-CLOSED = XPath("//body//*[@aria-expanded='false']")
 HIDDEN = XPath(
     "self::*[@hidden or @aria-hidden='true'"
     " or contains(translate(@style, ' ', ''), 'display:none')]"
@@ -32,10 +31,10 @@ PROSE = XPath("descendant::p[string-length(normalize-space(.)) >= 120]")
 BLOCK_DEPTH = 3
 
 
-def open_disclosures(tree: HtmlElement) -> None:
-    """Unhide, in place, the hidden panels of `tree` that a closed disclosure button opens and
-    that hold prose."""
-    buttons = CLOSED(tree)
+def open_disclosures(tree: HtmlElement, marked: list[HtmlElement]) -> None:
+    """Unhide, in place, the hidden panels of `tree` that a closed disclosure button among
+    `marked` (`aria-expanded="false"`, see `repairs`) opens and that hold prose."""
+    buttons = [element for element in marked if element.get("aria-expanded") == "false"]
     names = {name for button in buttons if (name := first_control(button))}
     by_id = (
         {element.get("id"): element for element in IDS(tree, names=" ".join(names))}

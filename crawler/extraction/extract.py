@@ -16,13 +16,11 @@ from trafilatura.xml import delete_element, xmltotxt
 from crawler.extraction import (
     MIN_CHARS,
     boilerplate,
-    collapsed,
     declared,
     discarded,
-    disclosures,
     listing,
     nostory,
-    platforms,
+    repairs,
     repeats,
     splitbody,
 )
@@ -111,14 +109,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     tree = parse_page(html)
     if tree is None:
         raise ExtractionFailed("not an HTML page")
-    platforms.read_embedded_tables(tree)
-    platforms.read_embedded_prose(tree)
-    platforms.read_quoted_figures(tree)
-    platforms.frames_last(tree)
-    platforms.unbox_pasted_text(tree)
-    collapsed.open_panels(tree)
-    discarded.open_named_panels(tree)
-    disclosures.open_disclosures(tree)
+    repairs.repair(tree)
     page = read_page_meta(tree)
     page_text = splitbody.page_paragraphs(tree)
     body = story_body(tree, url, page_text, page)

@@ -55,8 +55,8 @@ def read_embedded_tables(tree: HtmlElement) -> None:
         element.set("class", " ".join(token for token in tokens if token != WEBFLOW_EMBED))
 
 
-# found from the class attributes (0.4 ms a page on wcxb-dev), then tested one by one
-EMBEDS = XPath("//body//@class[contains(., 'mbed')]/..")
+# in every embed's class (found among the marked elements, see `repairs`)
+EMBED_PART = "mbed"
 PROSE = XPath(
     "descendant-or-self::p[string-length(normalize-space(.)) >= 120][not(ancestor::blockquote)]"
 )
@@ -64,10 +64,12 @@ EMBED_WORD = re.compile(r"embed", re.I)
 HIDDEN_WORD = re.compile(r"^hide$|hidden", re.I)
 
 
-def read_embedded_prose(tree: HtmlElement) -> None:
-    """Unname (in place) the embed blocks of `tree` that hold a paragraph of prose."""
-    for element in EMBEDS(tree):
-        words = element.get("class", "").split()
+def read_embedded_prose(marked: list[HtmlElement]) -> None:
+    """Unname (in place) the embed blocks among `marked` that hold a paragraph of prose."""
+    for element in marked:
+        if EMBED_PART not in (classes := element.get("class", "")):
+            continue
+        words = classes.split()
         if (
             any(EMBED_WORD.search(word) for word in words)
             and not any(HIDDEN_WORD.search(word) for word in words)
