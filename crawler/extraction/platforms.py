@@ -112,11 +112,13 @@ def frames_last(tree: HtmlElement) -> None:
         parent.append(frame)
 
 
-BORDER_BOX_STYLES = XPath("//body//@style[contains(., 'border-box')]/..")
+# in every style that sets it (found among the marked elements, see `repairs`)
+BORDER_BOX_PART = "border-box"
 BORDER_BOX = re.compile(r"(?:-(?:webkit|moz)-)?box-sizing\s*:\s*border-box\s*;?", re.I)
 
 
-def unbox_pasted_text(tree: HtmlElement) -> None:
-    """Take `box-sizing: border-box` out of the inline styles of `tree` (in place)."""
-    for element in BORDER_BOX_STYLES(tree):
-        element.set("style", BORDER_BOX.sub("", element.get("style", "")))
+def unbox_pasted_text(marked: list[HtmlElement]) -> None:
+    """Take `box-sizing: border-box` out of the inline styles among `marked` (in place)."""
+    for element in marked:
+        if BORDER_BOX_PART in (style := element.get("style", "")):
+            element.set("style", BORDER_BOX.sub("", style))

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from lxml.etree import SubElement
 from lxml.html import document_fromstring
 
-from crawler.extraction.pagetext import TextNode, long_runs, text_runs
+from crawler.extraction.pagetext import TextNode, long_runs, long_texts
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -196,8 +196,7 @@ def body_runs(tree: HtmlElement, flat: str, *, first_only: bool = False) -> list
 
 def prose(element: HtmlElement) -> int:
     """Characters of prose (text runs of 80+ characters) inside `element`."""
-    runs = (len(squash(node.text)) for node in text_runs(element))
-    return sum(n for n in runs if n >= PROSE_RUN)
+    return sum(len(text) for text in long_texts(element, PROSE_RUN))
 
 
 def extracted_paragraphs(body: _Element, paragraphs: Paragraphs) -> list[HtmlElement]:
