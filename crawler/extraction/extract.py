@@ -18,6 +18,7 @@ from crawler.extraction import (
     boilerplate,
     declared,
     discarded,
+    headings,
     listing,
     nostory,
     repairs,
@@ -167,6 +168,7 @@ def story_body(
     if not missed:
         if body is not None and splitbody.dropped_blocks(body, page_text) >= DROPPED_CHARS:
             splitbody.fill_gaps(body, main_text(tree, url, fast=True, focus="recall"))
+            headings.fill_headings(body, tree)
         return body
     if reason := precise_listing(tree, page, body, url):
         raise ExtractionFailed(reason)

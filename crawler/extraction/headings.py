@@ -1,0 +1,97 @@
+"""A story's headings, which trafilatura left out between blocks it kept.
+
+trafilatura, finding no container it knows, gathers a story's paragraphs from the whole page
+and not its headings; its precise pass drops headings it reads as a teaser's. A heading of the
+page that the body left out goes back before the block it heads (`fill_headings`), when the
+body holds that block and it is not the body's first: the heading's next element with text
+(after other headings it heads too), or that of its parent, whose text is a block of the
+body. It runs where the precise body left out headings, lists or tables between its
+paragraphs (`splitbody.dropped_blocks`). A heading is not put in when the body holds it as a
+heading or a list item (a table of contents' entry), when it holds a link (a teaser's
+headline), says what a page's end says ("Related articles"), or when what holds it and not
+the block is a link, an aside, a header, a footer, a navigation bar, a form or an element
+trafilatura's vocabulary names as boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from lxml.etree import Element
+
+from crawler.extraction.boilerplate import TAIL_PATTERNS
+from crawler.extraction.discarded import discarded
+from crawler.extraction.pagetext import text_runs
+from crawler.extraction.splitbody import block_key, squash
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+    from lxml.html import HtmlElement
+
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+# What holds a heading and not the block it heads, where the heading is not a story's.
+BESIDE_STORY = frozenset({"a", "aside", "header", "footer", "nav", "form"})
+# A heading heads the next element with text among its siblings, else among its parent's.
+HEADING_DEPTH = 1
+# Elements without text (an image, a spacer) skipped on the way to the block headed.
+MAX_SKIPPED = 3
+LINK = ".//a[@href]"
+EDGE_MARKS = re.compile(r"^\W+|\W+$")
+
+
+def fill_headings(body: _Element, tree: HtmlElement) -> int:
+    """Put into `body` (in place) the headings of `tree` it left out, each before the block of
+    `body` it heads, but the first; the number put in."""
+    kept = {block_key(element) for element in body.iter("head")}
+    flat = ""  # the body's text, when needed
+    blocks: dict[str, _Element] = {}  # its blocks but the first by their text, when needed
+    listed: set[str] = set()  # its list items' texts, when needed
+    added = 0
+    for heading in tree.iter(*HEADINGS):
+        if not (seen := squash(heading.text_content())) or seen in kept:
+            continue
+        if not (key := headed_key(heading)):
+            continue
+        flat = flat or squash("".join(body.itertext()))
+        if key not in flat or heading.find(LINK) is not None:
+            continue
+        if not blocks:
+            blocks = {block_key(block): block for block in list(body)[:0:-1]}
+            listed = {bare(block_key(item)) for item in body.iter("item")}
+        text = squash("".join(node.text for node in text_runs(heading)))
+        block = blocks.get(key)
+        if block is None or not text or bare(text) in listed or TAIL_PATTERNS.search(text):
+            continue
+        new = Element("head", rend=str(heading.tag))
+        new.text = text
+        block.addprevious(new)
+        added += 1
+    return added
+
+
+def bare(text: str) -> str:
+    """`text` without the marks around it (a heading's anchor sign, an entry's number)."""
+    return EDGE_MARKS.sub("", text)
+
+
+def headed_key(heading: HtmlElement) -> str | None:
+    """The text of the element that `heading` heads: its next sibling with text (after other
+    headings), else its parent's, unless the parent is beside the story; None if none."""
+    holder = heading
+    for depth in range(HEADING_DEPTH + 1):
+        if depth and (holder.tag in BESIDE_STORY or discarded(holder)):
+            return None
+        skipped = 0
+        for sibling in holder.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag in HEADINGS:
+                continue
+            if key := squash(sibling.text_content()):
+                return key
+            skipped += 1
+            if skipped > MAX_SKIPPED:
+                return None
+        if (parent := holder.getparent()) is None:
+            return None
+        holder = parent
+    return None
