@@ -43,13 +43,15 @@ EDGE_MARKS = re.compile(r"^\W+|\W+$")
 def fill_headings(body: _Element, tree: HtmlElement) -> int:
     """Put into `body` (in place) the headings of `tree` it left out, each before the block of
     `body` it heads, but the first; the number put in."""
-    kept = {block_key(element) for element in body.iter("head")}
+    kept = {bare(block_key(element)) for element in body.iter("head")}
     flat = ""  # the body's text, when needed
     blocks: dict[str, _Element] = {}  # its blocks but the first by their text, when needed
     listed: set[str] = set()  # its list items' texts, when needed
     added = 0
     for heading in tree.iter(*HEADINGS):
         if not (seen := squash(heading.text_content())) or seen in kept:
+            continue
+        if not (seen[0].isalnum() and seen[-1].isalnum()) and bare(seen) in kept:
             continue
         if not (key := headed_key(heading)):
             continue
@@ -58,7 +60,7 @@ def fill_headings(body: _Element, tree: HtmlElement) -> int:
             continue
         if not blocks:
             blocks = {block_key(block): block for block in list(body)[:0:-1]}
-            listed = {bare(block_key(item)) for item in body.iter("item")}
+            listed = {bare(block_key(item)) for item in body.iter("item", "p")}
         text = squash("".join(node.text for node in text_runs(heading)))
         block = blocks.get(key)
         if block is None or not text or bare(text) in listed or TAIL_PATTERNS.search(text):
