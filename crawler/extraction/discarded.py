@@ -21,13 +21,11 @@ from lxml.html import Element
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
 from crawler.extraction.collapsed import panels
-from crawler.extraction.splitbody import LONG_PARAGRAPH, flat_text, long_text
+from crawler.extraction.splitbody import LONG_PARAGRAPH, Paragraphs, flat_text, long_text
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
     from lxml.html import HtmlElement
-
-from crawler.extraction.splitbody import Paragraphs
 
 # trafilatura's own test (".//*[...]"), read as a test of one element
 DISCARDED = XPath(
