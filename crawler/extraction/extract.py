@@ -29,7 +29,7 @@ from crawler.extraction.metadata import article_metadata, declared_titles
 from crawler.extraction.pagemeta import PageMeta, read_page_meta
 from crawler.extraction.parse import parse_page
 from crawler.extraction.sanitise import sanitise_html
-from crawler.extraction.titles import visible_h1s
+from crawler.extraction.titles import visible_headings
 
 # A precise body shorter than this, than a quarter of the page's story-sized paragraphs, or
 # than 60% of the prose in the element that holds its paragraphs, missed part of the story:
@@ -119,7 +119,8 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     body_chars = chars(body)
     splitbody.rejoin(tree, body, " ".join(body.itertext()), page_text)
     repeats.drop_repeated_runs(body)
-    titles = [title for _, title in declared_titles(page)] + visible_h1s(tree)
+    headings = visible_headings(tree)
+    titles = [title for _, title in declared_titles(page)] + [text for _, text in headings]
     removed = boilerplate.trim(body, titles=titles)
     text = paragraphs(xmltotxt(body, False))
     if declared.prefer_declared(page, body, text):
@@ -130,7 +131,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
         raise ExtractionFailed(f"no article text ({len(text)} characters)")
     if reason := listing.not_an_article(tree, page, body_chars=body_chars, url=url, text=text):
         raise ExtractionFailed(reason)
-    found = article_metadata(tree, page, url=url, text=text, removed=removed)
+    found = article_metadata(tree, page, headings, url=url, text=text, removed=removed)
     return Extracted(
         text=text,
         html=clean_html(body),

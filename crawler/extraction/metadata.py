@@ -22,9 +22,16 @@ Found = dict[str, tuple[Any, str]]
 
 
 def article_metadata(
-    tree: HtmlElement, page: PageMeta, *, url: str, text: str, removed: list[str]
+    tree: HtmlElement,
+    page: PageMeta,
+    headings: list[tuple[HtmlElement, str]],
+    *,
+    url: str,
+    text: str,
+    removed: list[str],
 ) -> Found:
-    """{field: (value, source)} for the fields the page gives; `removed` are trimmed lines."""
+    """{field: (value, source)} for the fields the page gives; `headings` are its visible
+    `<h1>`s with their texts (`titles.visible_headings`), `removed` the trimmed lines."""
     found: Found = {}
     publishers = page.ld_names("publisher")
     sitename = first_of(
@@ -32,7 +39,7 @@ def article_metadata(
         (JSON_LD, site_name(next(iter(publishers), None))),
     )
     site_names = [n for n in (sitename[0], *publishers, hostname(url)) if n]
-    found["title"] = headline(tree, declared_titles(page), site_names)
+    found["title"] = headline(tree, headings, declared_titles(page), site_names)
     found["description"] = first_of(
         (META, page.first("og:description", "description", "twitter:description")),
         (JSON_LD, page.ld_text("description")),

@@ -199,23 +199,26 @@ def matches(h1: str, declared: str) -> bool:
 
 
 def headline(
-    tree: HtmlElement, declared: list[tuple[str, str | None]], site_names: list[str]
+    tree: HtmlElement,
+    visible: list[tuple[HtmlElement, str]],
+    declared: list[tuple[str, str | None]],
+    site_names: list[str],
 ) -> tuple[str | None, str]:
     """(the headline, where it came from: "h1", "heading" or the declared title's source).
 
     In this order: the declared title an `<h1>` damaged by a lost encoding is (see `mended`);
-    the visible `<h1>` that the declared titles (JSON-LD `headline`, `og:title`, `<title>`, as
-    (source, value)) agree with, or the element of its own inside it they agree with (see
-    `agreed_h1`); an `<h2>` or `<h3>` where the `<h1>`s are no headline (see
-    `printed_heading`); the page's first `<h1>` if it is related to the declared titles (to
-    those written for sharing, when there are several); else the first declared title (the
-    longer one when a later title goes on where it stops: JSON-LD headlines are often cut at
-    110 characters). Each without the site's name or the parts a "|" adds to it (see
-    `main_part`). An `<h1>` that is the site's name or a paragraph is passed over."""
+    the visible `<h1>` (`visible`, as `visible_headings` gives them) that the declared titles
+    (JSON-LD `headline`, `og:title`, `<title>`, as (source, value)) agree with, or the element
+    of its own inside it they agree with (see `agreed_h1`); an `<h2>` or `<h3>` where the
+    `<h1>`s are no headline (see `printed_heading`); the page's first `<h1>` if it is related to
+    the declared titles (to those written for sharing, when there are several); else the first
+    declared title (the longer one when a later title goes on where it stops: JSON-LD headlines
+    are often cut at 110 characters). Each without the site's name or the parts a "|" adds to it
+    (see `main_part`). An `<h1>` that is the site's name or a paragraph is passed over."""
     titles = [(source, text) for source, value in declared if (text := clean(value))]
     headings = [
         (h1, text)
-        for h1, text in visible_headings(tree)
+        for h1, text in visible
         if not is_site(text, site_names) and len(text) <= PARAGRAPH_CHARS
     ]
     stripped = [(source, cut) for source, title in titles if (cut := strip_site(title, site_names))]
