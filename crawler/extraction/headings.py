@@ -22,8 +22,8 @@ from lxml.etree import Element
 
 from crawler.extraction.boilerplate import TAIL_PATTERNS
 from crawler.extraction.discarded import discarded
-from crawler.extraction.pagetext import text_runs
-from crawler.extraction.splitbody import block_key, squash
+from crawler.extraction.pagetext import squash, text_runs
+from crawler.extraction.splitbody import block_key
 
 if TYPE_CHECKING:
     from lxml.etree import _Element

@@ -60,7 +60,7 @@ from urllib.parse import urlsplit
 from courlan.filters import is_navigation_page
 from lxml.etree import XPath
 
-from crawler.extraction.pagetext import TextNode, visible_text
+from crawler.extraction.pagetext import TextNode, squash, visible_text
 from crawler.extraction.printeddate import PRINTED, YEAR, publication_day
 from crawler.extraction.splitbody import common_ancestor
 
@@ -153,10 +153,6 @@ CONTROL_CHARS = 40
 STORY_PATH = re.compile(
     r"/(?:19|20)\d\d/\d{1,2}(?:/|$)|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[^/]*"  # a date, an id, a slug
 )
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def article_declared(page: PageMeta) -> bool:

@@ -34,6 +34,11 @@ LONG_RUNS_INSIDE = XPath(
 )
 
 
+def squash(text: str) -> str:
+    """`text` with each run of white space one space, as a browser shows it."""
+    return " ".join(text.split())
+
+
 class TextNode(NamedTuple):
     """A run of the page's text: the element it belongs to, as its text or as its tail (the
     text after it)."""
@@ -87,4 +92,4 @@ def long_texts(root: HtmlElement, chars: int) -> list[str]:
         texts = [node.text for node in text_runs(root)]
     else:
         texts = LONG_RUNS_INSIDE(root, chars=chars)
-    return [run for text in texts if len(run := " ".join(text.split())) >= chars]
+    return [run for text in texts if len(run := squash(text)) >= chars]

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from lxml.etree import SubElement
 from lxml.html import document_fromstring
 
-from crawler.extraction.pagetext import TextNode, long_runs, long_texts
+from crawler.extraction.pagetext import TextNode, long_runs, long_texts, squash
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -54,10 +54,6 @@ PROSE_RUN = 80
 # A section alike holding this many times the body's characters in prose holds the story;
 # sections are looked for this many levels above the body's first run of prose.
 SECTION_GROWTH, SECTION_DEPTH = 1.5, 8
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 Paragraphs = list[tuple["HtmlElement", str]]
