@@ -329,7 +329,9 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path):
     """Five crawls killed (two of them while they hold the write lock) under concurrent reads,
     then one crawl to the end: every story exactly once, runs marked interrupted."""
     site = serve_stories(tmp_path, count=60, feeds=4)
-    site.delay = 0.03
+    # Each page takes 0.2 s (two at a time): the 60 stories take some 6 s of a crawl, so that
+    # every crawl the test kills still has stories to fetch, however fast the machine.
+    site.delay = 0.2
     db = tmp_path / "archive.db"
     add_feeds(db, site)
     errors: list[str] = []
