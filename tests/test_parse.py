@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lxml.html import HtmlElement
+import pytest
+from lxml.html import HtmlElement, tostring
+from trafilatura.utils import load_html
 
 from crawler.extraction.extract import extract_article
 from crawler.extraction.parse import parse_page
@@ -49,3 +51,29 @@ def test_the_story_after_a_premature_document_end_is_extracted() -> None:
     extracted = extract_article(page, url="http://127.0.0.1/news/council-votes")
     assert "Paragraph 0 of the story" in extracted.text
     assert "on item 11, and why." in extracted.text
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><body><p>A story\x00 with\x0b control\x1f characters\ufffe and\uffff more.</p>"
+        "</body></html>",
+        "<html><body><p>A story with none, tabs\tand\r\nline ends.</p></body></html>",
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/x.dtd">\n'
+        "<html><body><p>A doctype with a slash.</p></body></html>",
+        '<html lang="en"/>\n<body><p>A self-closing html tag.</p></body></html>',
+        "<p>Only a paragraph, no document.</p>",
+        "plain text, no markup at all",
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared.</p></body></html>',
+        b"<html><body><p>Latin-1 bytes: caf\xe9.</p></body></html>",
+        b"<html><body><p>UTF-8 bytes with a control\x01 character.</p></body></html>",
+    ],
+)
+def test_loaded_as_trafilatura_loads_it(page: str | bytes) -> None:
+    """The page's tree is the one trafilatura's `load_html` makes, control characters XML
+    forbids deleted and faulty doctypes repaired, or None where it makes none."""
+    tree, expected = parse_page(page), load_html(page)
+    if expected is None:
+        assert tree is None
+    else:
+        assert tree is not None and tostring(tree) == tostring(expected)
