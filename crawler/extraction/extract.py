@@ -18,6 +18,7 @@ from crawler.extraction import (
     boilerplate,
     declared,
     discarded,
+    divprose,
     headings,
     listing,
     nostory,
@@ -113,6 +114,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     repairs.repair(tree)
     page = read_page_meta(tree)
     page_text = splitbody.page_paragraphs(tree)
+    divprose.read_boxed_prose(page_text)
     body = story_body(tree, url, page_text, page)
     if body is None:
         raise ExtractionFailed(nostory.no_story(tree, page, "") or "no article text (0 characters)")

@@ -20,7 +20,8 @@ the text it stood before.
 Text pasted into an editor from another web page keeps that page's inline style, often the
 CSS reset `box-sizing: border-box`. trafilatura's precise pass deletes every element whose
 style mentions a border (a box beside the story), and with it the pasted half of a sentence:
-the declaration goes from the style.
+the declaration goes from the style. So does a border that draws none (`border: none`,
+`border: 0`, on a callout set apart by its background only).
 
 Webflow's Embed element (`<div class="w-embed">`) holds the custom HTML an author pastes into
 a story, most often a table the story's text refers to ("the chart below"). trafilatura's
@@ -113,12 +114,18 @@ def frames_last(tree: HtmlElement) -> None:
 
 
 # in every style that sets it (found among the marked elements, see `repairs`)
-BORDER_BOX_PART = "border-box"
-BORDER_BOX = re.compile(r"(?:-(?:webkit|moz)-)?box-sizing\s*:\s*border-box\s*;?", re.I)
+BORDER_PART = "border"
+# `box-sizing: border-box`, and a border that draws none ("border: none", "border: 0")
+BORDER_BOX = re.compile(
+    r"(?:-(?:webkit|moz)-)?box-sizing\s*:\s*border-box\s*;?"
+    r"|(?<![-\w])border\s*:\s*(?:none|0(?:px)?)\s*(?:!important\s*)?(?:;|$)",
+    re.I,
+)
 
 
 def unbox_pasted_text(marked: list[HtmlElement]) -> None:
-    """Take `box-sizing: border-box` out of the inline styles among `marked` (in place)."""
+    """Take `box-sizing: border-box` and borders that draw none out of the inline styles
+    among `marked` (in place)."""
     for element in marked:
-        if BORDER_BOX_PART in (style := element.get("style", "")):
+        if BORDER_PART in (style := element.get("style", "")):
             element.set("style", BORDER_BOX.sub("", style))

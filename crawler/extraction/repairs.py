@@ -6,7 +6,7 @@ builder's embed blocks, quotations in figures, image frames that open a paragrap
 pasted with a border style (`platforms`), accordion and disclosure panels closed until a
 click (`collapsed`, `discarded`, `disclosures`). Most start from the few elements an
 attribute marks: an embed's, an accordion's or a collapsible panel's class, a closed
-disclosure button's `aria-expanded`, a pasted text's `border-box` style. One walk of the page
+disclosure button's `aria-expanded`, a border in a style. One walk of the page
 finds them all, and each repair keeps those its own test picks at its turn (an earlier
 repair may have renamed some): 0.5 ms a page against 1.3 for a walk each.
 """
@@ -26,7 +26,7 @@ CLASS_PARTS = (*collapsed.PANEL_WORDS, platforms.EMBED_PART)
 MARKED = XPath(
     "//@class[" + " or ".join(f"contains(., '{part}')" for part in CLASS_PARTS) + "]/.."
     " | //@aria-expanded[. = 'false']/.."
-    f" | //@style[contains(., '{platforms.BORDER_BOX_PART}')]/.."
+    f" | //@style[contains(., '{platforms.BORDER_PART}')]/.."
 )
 
 
