@@ -171,7 +171,7 @@ def story_body(
     if not missed:
         if body is not None and splitbody.dropped_blocks(body, page_text) >= DROPPED_CHARS:
             splitbody.fill_gaps(body, main_text(tree, url, fast=True, focus="recall"))
-            headings.fill_headings(body, tree)
+            headings.fill_headings(body, tree, url)
         return body
     if reason := precise_listing(tree, page, body, url):
         raise ExtractionFailed(reason)

@@ -7,21 +7,25 @@ body holds that block and it is not the body's first: the heading's next element
 (after other headings it heads too), or that of its parent, whose text is a block of the
 body. It runs where the precise body left out headings, lists or tables between its
 paragraphs (`splitbody.dropped_blocks`). A heading is not put in when the body holds it as a
-heading or a list item (a table of contents' entry), when it holds a link (a teaser's
-headline), says what a page's end says ("Related articles"), or when what holds it and not
-the block is a link, an aside, a header, a footer, a navigation bar, a form or an element
-trafilatura's vocabulary names as boilerplate.
+heading or a list item (a table of contents' entry), when it links to another page of the
+site (a teaser's headline), says what a page's end says ("Related articles"), or when what
+holds it and not the block is a link, an aside, a header, a footer, a navigation bar, a form
+or an element trafilatura's vocabulary names as boilerplate. A heading linking to a part of
+its page (its own permalink) is a plain heading; one linking to another site (a listicle's
+entry naming its maker or shop) goes in only before a block beside it, its own entry's.
 """
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from lxml.etree import Element
 
 from crawler.extraction.boilerplate import TAIL_PATTERNS
 from crawler.extraction.discarded import discarded
+from crawler.extraction.metadata import hostname
 from crawler.extraction.pagetext import squash, text_runs
 from crawler.extraction.splitbody import block_key
 
@@ -36,13 +40,15 @@ BESIDE_STORY = frozenset({"a", "aside", "header", "footer", "nav", "form"})
 HEADING_DEPTH = 1
 # Elements without text (an image, a spacer) skipped on the way to the block headed.
 MAX_SKIPPED = 3
-LINK = ".//a[@href]"
+# What a heading's links say of it (`link_kind`).
+TEASER, OUT = "teaser", "out"
 EDGE_MARKS = re.compile(r"^\W+|\W+$")
 
 
-def fill_headings(body: _Element, tree: HtmlElement) -> int:
-    """Put into `body` (in place) the headings of `tree` it left out, each before the block of
-    `body` it heads, but the first; the number put in."""
+def fill_headings(body: _Element, tree: HtmlElement, url: str) -> int:
+    """Put into `body` (in place) the headings of `tree`, the page at `url`, it left out, each
+    before the block of `body` it heads, but the first; the number put in."""
+    site = hostname(url)
     kept = {bare(block_key(element)) for element in body.iter("head")}
     flat = ""  # the body's text, when needed
     blocks: dict[str, _Element] = {}  # its blocks but the first by their text, when needed
@@ -53,10 +59,12 @@ def fill_headings(body: _Element, tree: HtmlElement) -> int:
             continue
         if not (seen[0].isalnum() and seen[-1].isalnum()) and bare(seen) in kept:
             continue
-        if not (key := headed_key(heading)):
+        if (linked := link_kind(heading, site)) == TEASER:
+            continue
+        if not (key := headed_key(heading, depth=0 if linked else HEADING_DEPTH)):
             continue
         flat = flat or squash("".join(body.itertext()))
-        if key not in flat or heading.find(LINK) is not None:
+        if key not in flat:
             continue
         if not blocks:
             blocks = {block_key(block): block for block in list(body)[:0:-1]}
@@ -72,17 +80,40 @@ def fill_headings(body: _Element, tree: HtmlElement) -> int:
     return added
 
 
+def link_kind(heading: HtmlElement, site: str | None) -> str | None:
+    """TEASER when `heading` links to another page of `site` or of its domain (a teaser's
+    headline, a sign-up page), OUT when it links to another site only (an entry's maker, a
+    shop); None when it holds no link or only links to a part of its page (its own
+    permalink, "#section")."""
+    kind = None
+    for link in heading.iter("a"):
+        href = link.get("href") or ""
+        if not href or href.startswith("#"):
+            continue
+        if site is None or domain(hostname(urljoin(f"https://{site}/", href))) == domain(site):
+            return TEASER
+        kind = OUT
+    return kind
+
+
+def domain(host: str | None) -> str | None:
+    """The last two labels of `host` ("example.org" for "shop.example.org"): its site, or a
+    public suffix shared by many ("co.uk"), which makes more links read as the site's own."""
+    return ".".join(host.split(".")[-2:]) if host else None
+
+
 def bare(text: str) -> str:
     """`text` without the marks around it (a heading's anchor sign, an entry's number)."""
     return EDGE_MARKS.sub("", text)
 
 
-def headed_key(heading: HtmlElement) -> str | None:
+def headed_key(heading: HtmlElement, *, depth: int = HEADING_DEPTH) -> str | None:
     """The text of the element that `heading` heads: its next sibling with text (after other
-    headings), else its parent's, unless the parent is beside the story; None if none."""
+    headings), else (up to `depth` levels up) its parent's, unless the parent is beside the
+    story; None if none."""
     holder = heading
-    for depth in range(HEADING_DEPTH + 1):
-        if depth and (holder.tag in BESIDE_STORY or discarded(holder)):
+    for level in range(depth + 1):
+        if level and (holder.tag in BESIDE_STORY or discarded(holder)):
             return None
         skipped = 0
         for sibling in holder.itersiblings():
