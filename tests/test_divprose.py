@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from crawler.extraction import divprose, splitbody
 from crawler.extraction.extract import extract_article
+from crawler.extraction.parse import parse_page
 
 URL = "http://127.0.0.1/2026/03/09/which-language-to-learn"
 STORY = "".join(
@@ -66,3 +68,16 @@ def test_a_banner_built_of_blocks_stays_a_div() -> None:
     text = extract_article(page(banner), url=URL).text
     assert "Need engineers" not in text
     assert "Whichever you pick" in text
+
+
+def test_a_box_whose_inline_markup_holds_blocks_stays_a_div() -> None:
+    """A `<span>` around a product card's `<div>`s is no run of inline text."""
+    card = (
+        "<div class='catalog'><span><div class='card'><div class='name'>Harbour Kayak</div>"
+        "<div class='about'>A sit-on-top kayak for two that tracks straight in a cross wind "
+        "and weighs less than most boats its size.</div></div></span></div>"
+    )
+    tree = parse_page(page(card))
+    assert tree is not None
+    divprose.read_boxed_prose(splitbody.page_paragraphs(tree))
+    assert [box.tag for box in tree.find_class("catalog")] == ["div"]

@@ -32,9 +32,9 @@ INLINE = (
     *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time"),
     *("u", "var", "wbr"),
 )
-# no child but inline ones, and 80+ characters of text
+# nothing inside but inline elements, and 80+ characters of text
 BOX = XPath(
-    "self::div[not(*[not(" + " or ".join(f"self::{tag}" for tag in INLINE) + ")])]"
+    "self::div[not(descendant::*[not(" + " or ".join(f"self::{tag}" for tag in INLINE) + ")])]"
     "[string-length(normalize-space(.)) >= 80]"
 )
 OWN_RUNS = XPath("descendant::text()[not(ancestor::a)]")
