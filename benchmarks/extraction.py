@@ -271,16 +271,27 @@ def measure_all(
 # --- scores ------------------------------------------------------------------------------------
 
 
+def word_overlap(predicted: str, truth: str) -> tuple[int, int, int]:
+    """Lower-cased `\\w+` tokens: those shared (as multisets), predicted, and true."""
+    pred, true = Counter(TOKEN.findall(predicted.lower())), Counter(TOKEN.findall(truth.lower()))
+    return sum((pred & true).values()), sum(pred.values()), sum(true.values())
+
+
 def word_f1(predicted: str, truth: str) -> float:
     """WCXB's word-level F1: lower-cased `\\w+` tokens, multiset overlap."""
-    pred, true = Counter(TOKEN.findall(predicted.lower())), Counter(TOKEN.findall(truth.lower()))
-    if not true:
-        return 0.0 if pred else 1.0
-    overlap = sum((pred & true).values())
+    overlap, predicted_words, true_words = word_overlap(predicted, truth)
+    if not true_words:
+        return 0.0 if predicted_words else 1.0
     if not overlap:
         return 0.0
-    p, r = overlap / sum(pred.values()), overlap / sum(true.values())
+    p, r = overlap / predicted_words, overlap / true_words
     return 2 * p * r / (p + r)
+
+
+def word_recall(predicted: str, truth: str) -> float:
+    """The share of the truth's words found in `predicted`."""
+    overlap, _, true_words = word_overlap(predicted, truth)
+    return overlap / true_words if true_words else 1.0
 
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
@@ -424,7 +435,11 @@ class Scores:
                     cells[name] = right
         self.compared |= reference is not None
         if reference is not None and lost(run, reference):
-            self.lost.append(f"{case.id[:12]} ({len(run.text)} of {len(reference.text)} chars)")
+            self.lost.append(
+                f"{case.id[:12]} ({len(run.text)} of {len(reference.text)} chars; truth's words"
+                f" {word_recall(run.text, case.text):.0%} vs"
+                f" {word_recall(reference.text, case.text):.0%})"
+            )
         cells["chars"] = len(run.text)
         cells["reason"] = run.reason
         return cells
@@ -530,7 +545,10 @@ def benchmark(
             + ", ".join(f"{e} {mean(scores[e].with_plain):.1%}" for e in EXTRACTORS)
         )
     if newsdesk.lost:
-        print(f"\npages lost: {', '.join(newsdesk.lost)}")
+        print(
+            "\npages lost (newsdesk's characters of trafilatura's; the truth's words newsdesk"
+            f" finds vs trafilatura): {', '.join(newsdesk.lost)}"
+        )
     if reasons:
         print(
             "non-articles refused because: "
