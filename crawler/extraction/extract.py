@@ -22,6 +22,7 @@ from crawler.extraction import (
     headings,
     listing,
     nostory,
+    promos,
     repairs,
     repeats,
     splitbody,
@@ -121,6 +122,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     body_chars = chars(body)
     splitbody.rejoin(tree, body, " ".join(body.itertext()), page_text)
     repeats.drop_repeated_runs(body)
+    promos.drop_ctas(body, page_text)
     headings = visible_headings(tree)
     titles = [title for _, title in declared_titles(page)] + [text for _, text in headings]
     removed = boilerplate.trim(body, titles=titles)

@@ -1,0 +1,63 @@
+"""A box that asks the reader to act (its class names a CTA) is not story; what a CTA-named
+wrapper holds of the story is."""
+
+from __future__ import annotations
+
+from crawler.extraction.extract import extract_article
+
+URL = "http://127.0.0.1/2026/03/02/harbour-pontoon"
+HEADLINE = "Harbour crew lifts the north pontoon"
+
+
+def paragraphs(first: int, last: int) -> str:
+    return "".join(
+        f"<p>On day {n} of the works, the harbour crew lifted another section of the north "
+        f"pontoon, and the board said the rebuilt berths of section {n} open before spring.</p>"
+        for n in range(first, last + 1)
+    )
+
+
+APPEAL = (
+    "<div class='collection-cta'><div class='article-cta-box'>"
+    "<p class='article-cta-header'>Enjoyed this piece? We need your help to keep publishing.</p>"
+    "<p class='article-cta-content'>The Gazette is a non-profit kept alive by reader "
+    "donations: no ads, no paywalls, just the generosity of our readers. Become a Friend "
+    "today, or give a one-off donation.</p>"
+    "<a class='article-cta-button' href='/support/'>Support the Gazette</a></div></div>"
+)
+NEWSLETTER = (
+    "<div class='container inline-cta'><p>Get the harbour news in your inbox every Friday "
+    "morning: tide tables, ferry changes and the works on the quay.</p>"
+    "<a href='/newsletter'>Sign up</a></div>"
+)
+
+
+def page(story: str) -> str:
+    return (
+        f"<html><head><title>{HEADLINE}</title></head><body><article><h1>{HEADLINE}</h1>"
+        f"<div class='entry-content'>{story}</div></article></body></html>"
+    )
+
+
+def test_an_appeal_box_after_the_story_is_not_story() -> None:
+    text = extract_article(page(paragraphs(1, 6) + APPEAL), url=URL).text
+    assert "section 6 open before spring" in text
+    assert "Enjoyed this piece" not in text
+    assert "reader donations" not in text
+
+
+def test_a_newsletter_box_between_paragraphs_is_not_story() -> None:
+    text = extract_article(page(paragraphs(1, 3) + NEWSLETTER + paragraphs(4, 6)), url=URL).text
+    assert "section 3 open before spring" in text
+    assert "section 4 open before spring" in text
+    assert "in your inbox every Friday" not in text
+
+
+def test_the_story_a_cta_named_wrapper_holds_is_story() -> None:
+    story = (
+        f"<div class='above-cta'>{paragraphs(1, 3)}</div>"
+        f"<div class='post-cta-wrapper'>{paragraphs(4, 12)}</div>"
+    )
+    text = extract_article(page(story), url=URL).text
+    assert "section 1 open before spring" in text
+    assert "section 12 open before spring" in text
