@@ -171,8 +171,9 @@ def story_body(
         body = main_text(tree, url, fast=True, focus="precision")
         missed = missed_part(body, page_text, tree)
     if not missed:
-        if body is not None and splitbody.dropped_blocks(body, page_text) >= DROPPED_CHARS:
-            splitbody.fill_gaps(body, main_text(tree, url, fast=True, focus="recall"))
+        if body is not None and (dropped := splitbody.dropped_blocks(body, page_text)):
+            if dropped >= DROPPED_CHARS:
+                splitbody.fill_gaps(body, main_text(tree, url, fast=True, focus="recall"))
             headings.fill_headings(body, tree, url)
         return body
     if reason := precise_listing(tree, page, body, url):
