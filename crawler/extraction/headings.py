@@ -43,6 +43,8 @@ MAX_SKIPPED = 3
 # What a heading's links say of it (`link_kind`).
 TEASER, OUT = "teaser", "out"
 EDGE_MARKS = re.compile(r"^\W+|\W+$")
+# An element without a word is none of a story's blocks (an editor's spacer: "<p>&zwj;</p>").
+WORD = re.compile(r"\w")
 
 
 def fill_headings(body: _Element, tree: HtmlElement, url: str) -> int:
@@ -119,7 +121,7 @@ def headed_key(heading: HtmlElement, *, depth: int = HEADING_DEPTH) -> str | Non
         for sibling in holder.itersiblings():
             if not isinstance(sibling.tag, str) or sibling.tag in HEADINGS:
                 continue
-            if key := squash(sibling.text_content()):
+            if (key := squash(sibling.text_content())) and WORD.search(key):
                 return key
             skipped += 1
             if skipped > MAX_SKIPPED:
