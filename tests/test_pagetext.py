@@ -33,3 +33,25 @@ def test_runs_inside_an_element_leave_out_its_own_tail() -> None:
     link = tree.find(".//a")
     assert link is not None
     assert [node.text for node in text_runs(link)] == ["link"]
+
+
+def test_each_tail_follows_the_text_its_element_holds() -> None:
+    """The text after an element comes after all the text inside it, however deep; what a
+    hidden element holds in elements of its own is left out, the text after it is not."""
+    tree = parse_page(
+        "<html><body><div><p>A <b>bold <i>deep</i> end</b> after bold</p> after p"
+        "<noscript><div>hidden <span>x</span> y</div> z</noscript> after noscript"
+        "</div> last</body></html>"
+    )
+    assert tree is not None
+    runs = [(node.text, node.element.tag, node.is_tail) for node in visible_text(tree)]
+    assert runs == [
+        ("A ", "p", False),
+        ("bold ", "b", False),
+        ("deep", "i", False),
+        (" end", "i", True),
+        (" after bold", "b", True),
+        (" after p", "p", True),
+        (" after noscript", "noscript", True),
+        (" last", "div", True),
+    ]

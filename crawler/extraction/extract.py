@@ -119,8 +119,9 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     body = story_body(tree, url, page_text, page)
     if body is None:
         raise ExtractionFailed(nostory.no_story(tree, page, "") or "no article text (0 characters)")
-    body_chars = chars(body)
-    splitbody.rejoin(tree, body, " ".join(body.itertext()), page_text)
+    body_text = " ".join(body.itertext())
+    body_chars = len(body_text)  # as `chars` counts them, before the rejoin
+    splitbody.rejoin(tree, body, body_text, page_text)
     repeats.drop_repeated_runs(body)
     promos.drop_ctas(body, page_text)
     headings = visible_headings(tree)
@@ -253,8 +254,8 @@ def without_chrome(tree: HtmlElement) -> HtmlElement:
     for element in list(copied.iter(CHROME)):
         if element.tag == "script" and element.get("type") == "application/ld+json":
             continue
-        if element.getparent() is not None and element.find(".//h1") is None:
-            delete_element(element)
+        if element.getparent() is not None and next(element.iter("h1"), None) is None:
+            delete_element(element)  # (`iter` is C's; a chrome element is no <h1> itself)
     return copied
 
 

@@ -1,16 +1,17 @@
 """The text a reader sees on a page: its runs of text, in page order, with where each sits.
 
-One walk of the tree (lxml's `iterwalk`) that steps over the elements whose text no reader
-sees. It is faster than an XPath `//text()[not(ancestor::script or ...)]`, which tests each
-text node's ancestors once per hidden tag (3.9 against about 2 ms a page on aeb-dev). The
-few long runs (`long_runs`) are faster found by libxml2 itself.
+One walk of the tree (lxml's `iterdescendants`) that steps over the elements whose text no
+reader sees. It is faster than an XPath `//text()[not(ancestor::script or ...)]`, which
+tests each text node's ancestors once per hidden tag (3.9 against about 2 ms a page on
+aeb-dev). The few long runs (`long_runs`) are faster found by libxml2 itself.
 """
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple
 
-from lxml.etree import XPath, iterwalk
+from lxml.etree import XPath
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -54,19 +55,44 @@ class TextNode(NamedTuple):
         return self.element.getparent() if self.is_tail else self.element
 
 
+# A TextNode made by the tuple's own constructor (NamedTuple's `__new__` is a Python function).
+new = tuple.__new__
+
+
 def text_runs(root: HtmlElement) -> Iterator[TextNode]:
     """The runs of text inside `root` a reader sees, in page order (the text after hidden
     elements and after comments is kept; `root`'s own tail is not inside it). The walk goes
-    only as far as it is read."""
-    walk = iterwalk(root, events=("start", "end", "comment", "pi"))
-    for event, element in walk:
-        if event == "start":
-            if element.tag in HIDDEN:
-                walk.skip_subtree()
-            elif element.text:
-                yield TextNode(element.text, element, False)
-        elif element is not root and element.tail:
-            yield TextNode(element.tail, element, True)
+    only as far as it is read.
+
+    The elements come from `iterdescendants` (one step each, where `iterwalk` takes two);
+    the text after an element follows its last descendant's, so each element waits on a
+    stack of the open ones until the walk leaves it. What a hidden element holds is skipped."""
+    if root.tag in HIDDEN:
+        return
+    if root.text:
+        yield new(TextNode, (root.text, root, False))
+    open_elements = [root]
+    walk = root.iterdescendants()
+    for element in walk:
+        parent = element.getparent()
+        while open_elements[-1] is not parent:  # the walk left these: their tails follow
+            done = open_elements.pop()
+            if tail := done.tail:
+                yield new(TextNode, (tail, done, True))
+        tag = element.tag
+        if tag in HIDDEN or not isinstance(tag, str):  # a comment or a PI: no text but its tail
+            if isinstance(tag, str) and len(element):
+                for _ in islice(walk, sum(1 for _ in element.iterdescendants())):
+                    pass
+            if tail := element.tail:
+                yield new(TextNode, (tail, element, True))
+            continue
+        if text := element.text:
+            yield new(TextNode, (text, element, False))
+        open_elements.append(element)
+    for done in reversed(open_elements[1:]):
+        if tail := done.tail:
+            yield new(TextNode, (tail, done, True))
 
 
 def visible_text(tree: HtmlElement) -> Iterator[TextNode]:
