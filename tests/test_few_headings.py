@@ -40,3 +40,13 @@ def test_a_heading_followed_by_an_editors_spacer_is_kept() -> None:
     text = extract_article(story("<p>&zwj;</p>"), url=URL).text
     for n, heading in list(enumerate(SECTIONS, 1))[1:]:
         assert f"\n\n{heading}\n\nSection {n} of the guide" in text
+
+
+def test_a_heading_over_a_part_the_body_left_out_goes_before_the_next_block() -> None:
+    """A shop's button under each heading, which precision drops as a link: the heading heads
+    the paragraph after it."""
+    button = "<p><a class='btn' href='https://shop.example/pads'>Buy the pads</a></p>"
+    text = extract_article(story(button), url=URL).text
+    assert "Buy the pads" not in text
+    for n, heading in list(enumerate(SECTIONS, 1))[1:]:
+        assert f"\n\n{heading}\n\nSection {n} of the guide" in text

@@ -4,9 +4,10 @@ trafilatura, finding no container it knows, gathers a story's paragraphs from th
 and not its headings; its precise pass drops headings it reads as a teaser's. A heading of the
 page that the body left out goes back before the block it heads (`fill_headings`), when the
 body holds that block and it is not the body's first: the heading's next element with text
-(after other headings it heads too), or that of its parent, whose text is a block of the
-body. It runs where the precise body left out headings, lists or tables between its
-paragraphs (`splitbody.dropped_blocks`). A heading is not put in when the body holds it as a
+(after other headings it heads too), or the one after it when the body left the first out (a
+shop's button, a product's specs), or that of its parent, whose text is a block of the body.
+It runs where the precise body left out headings, lists or tables between its paragraphs
+(`splitbody.dropped_blocks`). A heading is not put in when the body holds it as a
 heading or a list item (a table of contents' entry), when it links to another page of the
 site (a teaser's headline), says what a page's end says ("Related articles"), or when what
 holds it and not the block is a link, an aside, a header, a footer, a navigation bar, a form
@@ -40,6 +41,8 @@ BESIDE_STORY = frozenset({"a", "aside", "header", "footer", "nav", "form"})
 HEADING_DEPTH = 1
 # Elements without text (an image, a spacer) skipped on the way to the block headed.
 MAX_SKIPPED = 3
+# A heading heads the first of its next blocks that the body holds, of this many.
+HEADED_BLOCKS = 2
 # What a heading's links say of it (`link_kind`).
 TEASER, OUT = "teaser", "out"
 EDGE_MARKS = re.compile(r"^\W+|\W+$")
@@ -63,16 +66,16 @@ def fill_headings(body: _Element, tree: HtmlElement, url: str) -> int:
             continue
         if (linked := link_kind(heading, site)) == TEASER:
             continue
-        if not (key := headed_key(heading, depth=0 if linked else HEADING_DEPTH)):
+        if not (keys := headed_keys(heading, depth=0 if linked else HEADING_DEPTH)):
             continue
         flat = flat or squash("".join(body.itertext()))
-        if key not in flat:
+        if not (keys := [key for key in keys if key in flat]):
             continue
         if not blocks:
             blocks = {block_key(block): block for block in list(body)[:0:-1]}
             listed = {bare(block_key(item)) for item in body.iter("item", "p")}
         text = squash("".join(node.text for node in text_runs(heading)))
-        block = blocks.get(key)
+        block = next((found for key in keys if (found := blocks.get(key)) is not None), None)
         if block is None or not text or bare(text) in listed or TAIL_PATTERNS.search(text):
             continue
         new = Element("head", rend=str(heading.tag))
@@ -109,24 +112,29 @@ def bare(text: str) -> str:
     return EDGE_MARKS.sub("", text)
 
 
-def headed_key(heading: HtmlElement, *, depth: int = HEADING_DEPTH) -> str | None:
-    """The text of the element that `heading` heads: its next sibling with text (after other
-    headings), else (up to `depth` levels up) its parent's, unless the parent is beside the
-    story; None if none."""
+def headed_keys(heading: HtmlElement, *, depth: int = HEADING_DEPTH) -> list[str]:
+    """The texts of the elements that `heading` heads: its next two siblings with text (after
+    other headings; the first may be a part the body left out, a product's list of specs),
+    else (up to `depth` levels up) its parent's, unless the parent is beside the story."""
     holder = heading
     for level in range(depth + 1):
         if level and (holder.tag in BESIDE_STORY or discarded(holder)):
-            return None
-        skipped = 0
+            return []
+        skipped, keys = 0, []
         for sibling in holder.itersiblings():
             if not isinstance(sibling.tag, str) or sibling.tag in HEADINGS:
                 continue
             if (key := squash(sibling.text_content())) and WORD.search(key):
-                return key
+                keys.append(key)
+                if len(keys) == HEADED_BLOCKS:
+                    return keys
+                continue
             skipped += 1
             if skipped > MAX_SKIPPED:
-                return None
-        if (parent := holder.getparent()) is None:
-            return None
+                break
+        if keys:
+            return keys
+        if skipped > MAX_SKIPPED or (parent := holder.getparent()) is None:
+            return []
         holder = parent
-    return None
+    return []
