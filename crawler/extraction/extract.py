@@ -15,6 +15,7 @@ from trafilatura.xml import delete_element, xmltotxt
 
 from crawler.extraction import (
     MIN_CHARS,
+    asides,
     boilerplate,
     declared,
     discarded,
@@ -22,7 +23,6 @@ from crawler.extraction import (
     headings,
     listing,
     nostory,
-    promos,
     repairs,
     repeats,
     splitbody,
@@ -123,7 +123,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     body_chars = len(body_text)  # as `chars` counts them, before the rejoin
     splitbody.rejoin(tree, body, body_text, page_text)
     repeats.drop_repeated_runs(body)
-    promos.drop_ctas(body, page_text)
+    asides.drop_asides(body, page_text)
     headings = visible_headings(tree)
     titles = [title for _, title in declared_titles(page)] + [text for _, text in headings]
     removed = boilerplate.trim(body, titles=titles)

@@ -1,0 +1,113 @@
+"""Boxes set beside the story, which their class names, are no part of it.
+
+Between a story's paragraphs or around it, a site places boxes the reader does not read as the
+story, and their class says what they are, in words trafilatura's boilerplate vocabulary
+lacks:
+
+- a call to action, in the trade's own word "CTA" (`article-cta-box`, `cta-block`,
+  `inline-cta`): give to keep the site publishing, sign up for the newsletter, book a demo;
+- the author's bio (`author-bio`, `about-author`, `author_detail_box`, the "Simple Author
+  Box" and "Starbox" plugins' `saboxplugin-wrap` and `abh_box`, a `bio`): who wrote the story
+  and what else they do.
+
+A `<p>` of the page whose parent, or the element above that, is such a box gives the box
+away, and the blocks of the body that say what the box says, block for block, are dropped. A
+box is a `<div>` or `<section>` whose class names one (a word of a hyphen- or
+underscore-joined name) and that holds under 1,500 characters and no headline. Not one: a
+wrapper a name places beside a CTA ("above-cta"), and the "call to action" widgets of page
+builders (Elementor's `elementor-cta`, Divi's `et_pb_cta`), which sites fill with the cards
+of a page. Boxes that would take half of the body or more are its story, and stay.
+
+The page is read as it is: the box's text is matched in the body trafilatura extracted, so its
+choice of the story does not move; and only the two elements above each of the page's
+paragraphs are looked at (each a Python object lxml builds), as testing every class of the
+page costs a millisecond and looking four levels up half of one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+    from lxml.html import HtmlElement
+
+    from crawler.extraction.splitbody import Paragraphs
+
+BOX_NAME = re.compile(
+    r"(?:^|[-_])cta(?:[-_]|$)"
+    r"|(?:author|writer|contributor)[-_]*(?:bio|box|info|desc|detail|card|about|profile|summary"
+    r"|block|wrap)|about[-_]+(?:the[-_]+)?author|^saboxplugin|^abh_box|(?:^|[-_])bio(?:[-_]|$)"
+)
+NAME_PARTS = re.compile("cta|author|writer|contributor|bio|sabox|abh_")  # of lowercase names
+NOT_A_BOX = re.compile(r"(?:^|[-_])(?:above|below|before|after)[-_]cta|^elementor-cta|^et_pb_cta")
+BLOCKS = frozenset({"div", "section"})
+BOX_MAX_CHARS = 1500
+BOX_DEPTH = 2  # a paragraph's box is its parent or the element above that
+STORY_SHARE = 0.5  # boxes holding this share of the body are its story
+OTHER, BOX, TOO_BIG = range(3)
+
+
+def drop_asides(body: _Element, paragraphs: Paragraphs) -> int:
+    """Remove from `body` the blocks whose text is the text of a box beside the story that
+    holds one of the page's `paragraphs`, or of an element in one; the blocks removed."""
+    verdicts: dict[HtmlElement, int] = {}  # also keeps each element's proxy: built once
+    parents = dict.fromkeys(paragraph.getparent() for paragraph, _ in paragraphs)
+    boxes = dict.fromkeys(
+        box for parent in parents if (box := named_box(parent, verdicts)) is not None
+    )
+    texts = {text for box in boxes for part in box.iter() if (text := key(part))}
+    if not texts:
+        return 0
+    keys = [(block, key(block)) for block in body]
+    doomed = [(block, text) for block, text in keys if text in texts]
+    if sum(len(text) for _, text in doomed) >= STORY_SHARE * sum(len(text) for _, text in keys):
+        return 0
+    for block, _ in doomed:
+        body.remove(block)
+    return len(doomed)
+
+
+def named_box(element: HtmlElement | None, verdicts: dict[HtmlElement, int]) -> HtmlElement | None:
+    """The outermost box beside the story among `element` and its ancestors, `BOX_DEPTH`
+    levels in all, if any; `verdicts` holds what is known of the elements seen so far."""
+    box = None
+    for _ in range(BOX_DEPTH):
+        if element is None:
+            break
+        if (verdict := verdicts.get(element)) is None:
+            verdict = verdicts[element] = judge(element)
+        if verdict == TOO_BIG:
+            break
+        if verdict == BOX:
+            box = element
+        element = element.getparent()
+    return box
+
+
+def judge(element: HtmlElement) -> int:
+    """`BOX`, a box beside the story; `TOO_BIG`, a box that holds a headline or 1,500+
+    characters (a story's wrapper); `OTHER`, any other element."""
+    if not is_box(element):
+        return OTHER
+    if len(element.text_content()) >= BOX_MAX_CHARS or element.find(".//h1") is not None:
+        return TOO_BIG
+    return BOX
+
+
+def is_box(element: HtmlElement) -> bool:
+    """`element` is a block whose class names a box beside the story."""
+    classes = element.get("class", "").lower()
+    if element.tag not in BLOCKS or not NAME_PARTS.search(classes):
+        return False  # most elements: one search of their class for a part of a name
+    words = classes.split()
+    return any(BOX_NAME.search(word) for word in words) and not any(
+        NOT_A_BOX.search(word) for word in words
+    )
+
+
+def key(element: _Element) -> str:
+    """The element's text without white space: a block of the body and the element of the
+    page it came from read alike, however trafilatura spaced their inline elements."""
+    return "".join("".join(element.itertext()).split()) if isinstance(element.tag, str) else ""
