@@ -1,5 +1,5 @@
-"""A box beside the story (its class names a CTA or the author's bio) is not story; what a
-box-named wrapper holds of the story is."""
+"""A box beside or over the story (its class names a CTA, the author's bio or a pop-up) is not
+story; what a box-named wrapper holds of the story is."""
 
 from __future__ import annotations
 
@@ -89,3 +89,16 @@ def test_a_story_in_a_bio_named_box_is_story() -> None:
     text = extract_article(page(profile), url=URL).text
     assert "retires this month after thirty years" in text
     assert "sail it to the islands each summer" in text
+
+
+THANKS = (
+    "<div class='success-modal' id='success-modal'><div class='success-modal__content'>"
+    "<p>Your message has been sent! Thank you for writing to the Gazette: an editor will "
+    "answer within two working days.</p></div></div>"
+)
+
+
+def test_a_pop_up_no_role_marks_is_not_story() -> None:
+    text = extract_article(page(paragraphs(1, 6) + THANKS), url=URL).text
+    assert "section 6 open before spring" in text
+    assert "Your message has been sent" not in text

@@ -1,4 +1,4 @@
-"""Boxes set beside the story, which their class names, are no part of it.
+"""Boxes set beside or over the story, which their class names, are no part of it.
 
 Between a story's paragraphs or around it, a site places boxes the reader does not read as the
 story, and their class says what they are, in words trafilatura's boilerplate vocabulary
@@ -8,7 +8,9 @@ lacks:
   `inline-cta`): give to keep the site publishing, sign up for the newsletter, book a demo;
 - the author's bio (`author-bio`, `about-author`, `author_detail_box`, the "Simple Author
   Box" and "Starbox" plugins' `saboxplugin-wrap` and `abh_box`, a `bio`): who wrote the story
-  and what else they do.
+  and what else they do;
+- a pop-up that no `role` marks as a dialog (`modal`, `popup`, `lightbox`: see `overlays`):
+  a form's "thank you" note, a newsletter sign-up, a disclosure opened by a click.
 
 A `<p>` of the page whose parent, or the element above that, is such a box gives the box
 away, and the blocks of the body that say what the box says, block for block, are dropped. A
@@ -39,8 +41,9 @@ BOX_NAME = re.compile(
     r"(?:^|[-_])cta(?:[-_]|$)"
     r"|(?:author|writer|contributor)[-_]*(?:bio|box|info|desc|detail|card|about|profile|summary"
     r"|block|wrap)|about[-_]+(?:the[-_]+)?author|^saboxplugin|^abh_box|(?:^|[-_])bio(?:[-_]|$)"
+    r"|(?:^|[-_])(?:modal|popup|pop-up|lightbox)(?:[-_]|$)"
 )
-NAME_PARTS = re.compile("cta|author|writer|contributor|bio|sabox|abh_")  # of lowercase names
+NAME_PARTS = re.compile("cta|author|writer|contributor|bio|sabox|abh_|modal|pop|lightbox")
 NOT_A_BOX = re.compile(r"(?:^|[-_])(?:above|below|before|after)[-_]cta|^elementor-cta|^et_pb_cta")
 BLOCKS = frozenset({"div", "section"})
 BOX_MAX_CHARS = 1500
