@@ -1,5 +1,5 @@
-"""A box beside or over the story (its class names a CTA, the author's bio or a pop-up) is not
-story; what a box-named wrapper holds of the story is."""
+"""A box beside or over the story (its class names a CTA, the author's bio, a pop-up, a
+disclaimer) is not story; what a box-named wrapper holds of the story is."""
 
 from __future__ import annotations
 
@@ -102,3 +102,15 @@ def test_a_pop_up_no_role_marks_is_not_story() -> None:
     text = extract_article(page(paragraphs(1, 6) + THANKS), url=URL).text
     assert "section 6 open before spring" in text
     assert "Your message has been sent" not in text
+
+
+FINE_PRINT = (
+    "<div class='story-disclaimer'><p>The Gazette's reports on the harbour works are paid "
+    "for by its readers; no contractor named in them has read or approved them.</p></div>"
+)
+
+
+def test_a_disclaimer_box_is_not_story() -> None:
+    text = extract_article(page(paragraphs(1, 6) + FINE_PRINT), url=URL).text
+    assert "section 6 open before spring" in text
+    assert "no contractor named in them" not in text

@@ -10,7 +10,10 @@ lacks:
   Box" and "Starbox" plugins' `saboxplugin-wrap` and `abh_box`, a `bio`): who wrote the story
   and what else they do;
 - a pop-up that no `role` marks as a dialog (`modal`, `popup`, `lightbox`: see `overlays`):
-  a form's "thank you" note, a newsletter sign-up, a disclosure opened by a click.
+  a form's "thank you" note, a newsletter sign-up, a disclosure opened by a click;
+- a disclaimer (`disclaimer`, `affiliate-disclaimer`: the fund's fine print, "this content
+  is provided as a service of...") and a newsletter's sign-up (`newsletter`, `subscribe`,
+  `email-signup`, `optin`).
 
 A `<p>` of the page whose parent, or the element above that, is such a box gives the box
 away, and the blocks of the body that say what the box says, block for block, are dropped. A
@@ -42,8 +45,13 @@ BOX_NAME = re.compile(
     r"|(?:author|writer|contributor)[-_]*(?:bio|box|info|desc|detail|card|about|profile|summary"
     r"|block|wrap)|about[-_]+(?:the[-_]+)?author|^saboxplugin|^abh_box|(?:^|[-_])bio(?:[-_]|$)"
     r"|(?:^|[-_])(?:modal|popup|pop-up|lightbox)(?:[-_]|$)"
+    r"|(?:^|[-_])(?:disclaimers?|newsletter|subscribe|subscription|signup|sign-up|optin|opt-in)"
+    r"(?:[-_]|$)"
 )
-NAME_PARTS = re.compile("cta|author|writer|contributor|bio|sabox|abh_|modal|pop|lightbox")
+NAME_PARTS = re.compile(
+    "cta|author|writer|contributor|bio|sabox|abh_|modal|pop|lightbox|disclaim|newsletter"
+    "|subscri|signup|sign-up|optin|opt-in"
+)
 NOT_A_BOX = re.compile(r"(?:^|[-_])(?:above|below|before|after)[-_]cta|^elementor-cta|^et_pb_cta")
 BLOCKS = frozenset({"div", "section"})
 BOX_MAX_CHARS = 1500
