@@ -4,11 +4,16 @@ printed beside the headline; htmldate reads only pages that declare no published
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from lxml.html import fromstring
 
 from crawler.extraction.dates import iso_datetime, page_dates
 from crawler.extraction.pagemeta import read_page_meta
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 URL = "https://ledger.example/news/pontoon.html"
 LD = (
@@ -292,3 +297,18 @@ def test_a_declared_modified_date_or_an_update_not_after_the_publication_stands(
     assert found["modified"] == ("2025-02-22T08:00:00+00:00", "meta")
     same_day = '<meta property="article:published_time" content="2025-09-09T13:00:00-04:00">'
     assert "modified" not in dates(same_day, HEADLINE + "<p>Updated September 9, 2025</p>")
+
+
+@pytest.mark.parametrize("case", [str.lower, str.upper, str.title])
+def test_every_month_name_opens_a_printed_date(case: Callable[[str], str]) -> None:
+    """The printed-date expression looks for a digit or a month's first letter before it tries
+    its forms: every month name, in any case, still opens a date, as does each label of an
+    update."""
+    from crawler.extraction.printeddate import MONTHS, PRINTED, UPDATE_LABEL, UPDATE_TERMS
+
+    for name in MONTHS:
+        match = PRINTED.search(f"Posted {case(name)} 9, 2026 by A")
+        assert match is not None and match["m1"] == case(name), name
+        assert PRINTED.search(f"le 9 {case(name)} 2026") is not None, name
+    for term in UPDATE_TERMS:
+        assert UPDATE_LABEL.search(f"{case(term)}: "), term

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from lxml.etree import XPath
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Set
 
     from lxml.html import HtmlElement
 
@@ -59,15 +59,15 @@ class TextNode(NamedTuple):
 new = tuple.__new__
 
 
-def text_runs(root: HtmlElement) -> Iterator[TextNode]:
-    """The runs of text inside `root` a reader sees, in page order (the text after hidden
+def text_runs(root: HtmlElement, hidden: Set[str] = HIDDEN) -> Iterator[TextNode]:
+    """The runs of text inside `root` a reader sees, in page order (the text after `hidden`
     elements and after comments is kept; `root`'s own tail is not inside it). The walk goes
     only as far as it is read.
 
     The elements come from `iterdescendants` (one step each, where `iterwalk` takes two);
     the text after an element follows its last descendant's, so each element waits on a
     stack of the open ones until the walk leaves it. What a hidden element holds is skipped."""
-    if root.tag in HIDDEN:
+    if root.tag in hidden:
         return
     if root.text:
         yield new(TextNode, (root.text, root, False))
@@ -80,7 +80,7 @@ def text_runs(root: HtmlElement) -> Iterator[TextNode]:
             if tail := done.tail:
                 yield new(TextNode, (tail, done, True))
         tag = element.tag
-        if tag in HIDDEN or not isinstance(tag, str):  # a comment or a PI: no text but its tail
+        if tag in hidden or not isinstance(tag, str):  # a comment or a PI: no text but its tail
             if isinstance(tag, str) and len(element):
                 for _ in islice(walk, sum(1 for _ in element.iterdescendants())):
                     pass
