@@ -18,10 +18,12 @@ lacks:
 A `<p>` of the page whose parent, or the element above that, is such a box gives the box
 away, and the blocks of the body that say what the box says, block for block, are dropped. A
 box is a `<div>` or `<section>` whose class names one (a word of a hyphen- or
-underscore-joined name) and that holds under 1,500 characters and no headline. Not one: a
+underscore-joined name) and that holds under 3,000 characters and no headline. Not one: a
 wrapper a name places beside a CTA ("above-cta"), and the "call to action" widgets of page
 builders (Elementor's `elementor-cta`, Divi's `et_pb_cta`), which sites fill with the cards
-of a page. Boxes that would take half of the body or more are its story, and stay.
+of a page. A box whose blocks would take half of the body or more is its story, and stays;
+the other boxes go, each judged alone (a fund's fine print in three boxes may outweigh the
+story, and no one of them does).
 
 The page is read as it is: the box's text is matched in the body trafilatura extracted, so its
 choice of the story does not move; and only the two elements above each of the page's
@@ -54,9 +56,9 @@ NAME_PARTS = re.compile(
 )
 NOT_A_BOX = re.compile(r"(?:^|[-_])(?:above|below|before|after)[-_]cta|^elementor-cta|^et_pb_cta")
 BLOCKS = frozenset({"div", "section"})
-BOX_MAX_CHARS = 1500
+BOX_MAX_CHARS = 3000
 BOX_DEPTH = 2  # a paragraph's box is its parent or the element above that
-STORY_SHARE = 0.5  # boxes holding this share of the body are its story
+STORY_SHARE = 0.5  # a box holding this share of the body is its story
 OTHER, BOX, TOO_BIG = range(3)
 
 
@@ -68,16 +70,22 @@ def drop_asides(body: _Element, paragraphs: Paragraphs) -> int:
     boxes = dict.fromkeys(
         box for parent in parents if (box := named_box(parent, verdicts)) is not None
     )
-    texts = {text for box in boxes for part in box.iter() if (text := key(part))}
-    if not texts:
+    if not boxes:
         return 0
     keys = [(block, key(block)) for block in body]
-    doomed = [(block, text) for block, text in keys if text in texts]
-    if sum(len(text) for _, text in doomed) >= STORY_SHARE * sum(len(text) for _, text in keys):
-        return 0
-    for block, _ in doomed:
+    limit = STORY_SHARE * sum(len(text) for _, text in keys)
+    doomed = dict.fromkeys(block for box in boxes for block in story_free(keys, box, limit))
+    for block in doomed:
         body.remove(block)
     return len(doomed)
+
+
+def story_free(keys: list[tuple[_Element, str]], box: HtmlElement, limit: float) -> list[_Element]:
+    """The blocks of `keys` (each block of the body with its `key`) whose text is the text of
+    `box` or of an element in it: none if they hold `limit` characters or more (the story)."""
+    texts = {text for part in box.iter() if (text := key(part))}
+    blocks = [(block, text) for block, text in keys if text in texts]
+    return [] if sum(len(text) for _, text in blocks) >= limit else [block for block, _ in blocks]
 
 
 def named_box(element: HtmlElement | None, verdicts: dict[HtmlElement, int]) -> HtmlElement | None:
@@ -98,7 +106,7 @@ def named_box(element: HtmlElement | None, verdicts: dict[HtmlElement, int]) -> 
 
 
 def judge(element: HtmlElement) -> int:
-    """`BOX`, a box beside the story; `TOO_BIG`, a box that holds a headline or 1,500+
+    """`BOX`, a box beside the story; `TOO_BIG`, a box that holds a headline or 3,000+
     characters (a story's wrapper); `OTHER`, any other element."""
     if not is_box(element):
         return OTHER

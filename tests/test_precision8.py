@@ -1,0 +1,61 @@
+"""Fine print in boxes a class names a disclaimer is no part of the story: a box of up to
+3,000 characters, and boxes that together outweigh the story while no one of them does; a box
+that holds most of the body is the story, and stays."""
+
+from __future__ import annotations
+
+from crawler.extraction.extract import extract_article
+
+URL = "http://127.0.0.1/2026/03/09/ferry-fares"
+HEADLINE = "Ferry fares hold for the winter timetable"
+
+
+def paragraphs(first: int, last: int) -> str:
+    return "".join(
+        f"<p>On route {n}, the ferry company kept its winter fares where they were, and the "
+        f"council said the timetable of route {n} would run from the first of November.</p>"
+        for n in range(first, last + 1)
+    )
+
+
+def fine_print(name: str, count: int) -> str:
+    """A box of `count` paragraphs of a fund's fine print, each about 230 characters."""
+    return (
+        f"<div class='richtext {name}-disclaimer'>"
+        + "".join(
+            f"<p>Note {name} {n}: all investing is subject to risk, including the possible loss "
+            "of the money you invest; past performance is no guarantee of future returns, and "
+            f"the prices of the funds named in part {n} of this note may go down as well as up.</p>"
+            for n in range(1, count + 1)
+        )
+        + "</div>"
+    )
+
+
+def page(content: str) -> str:
+    return (
+        f"<html><head><title>{HEADLINE}</title></head><body><article><h1>{HEADLINE}</h1>"
+        f"<div class='entry-content'>{content}</div></article></body></html>"
+    )
+
+
+def test_a_disclaimer_box_of_two_thousand_characters_is_not_story() -> None:
+    text = extract_article(page(paragraphs(1, 20) + fine_print("fund", 8)), url=URL).text
+    assert "timetable of route 20" in text
+    assert "Note fund 1:" not in text
+    assert "Note fund 8:" not in text
+
+
+def test_boxes_that_together_outweigh_the_story_each_go() -> None:
+    boxes = fine_print("fund", 6) + fine_print("bond", 6) + fine_print("esg", 6)
+    text = extract_article(page(paragraphs(1, 10) + boxes), url=URL).text
+    assert "timetable of route 10" in text
+    assert "Note fund 1:" not in text
+    assert "Note bond 1:" not in text
+    assert "Note esg 6:" not in text
+
+
+def test_a_box_that_holds_most_of_the_body_is_the_story() -> None:
+    text = extract_article(page(paragraphs(1, 2) + fine_print("fund", 12)), url=URL).text
+    assert "Note fund 1:" in text
+    assert "Note fund 12:" in text
