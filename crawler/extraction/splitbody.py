@@ -16,6 +16,11 @@ hero, a promotion, the story, a call to action), the section alike that holds mu
 prose than an extraction that took the wrong one; `section_page` makes it a page of its own
 to extract.
 
+`append_closing_list` puts back a list of prose that closes the story after its last
+paragraph, in the same element, with the heading above it ("Possible next steps", the last
+steps of a how-to): precision drops a story's last list as it drops its teasers, but a list
+whose links are under 30% of its text is no list of teasers.
+
 `dropped_blocks` counts the headings, list items and table cells that lie between the first
 and the last extracted paragraph but were left out (precision drops a heading or a list as
 link-heavy, a list of tips as too short); `fill_gaps` then puts in the blocks a fuller
@@ -49,6 +54,14 @@ NOT_STORY_TAGS = ("footer", "aside", "nav", "header")
 COMMENTS = re.compile(r"comment|replies|discussion", re.IGNORECASE)
 # Blocks of the page that precision may leave out of a story.
 DROPPED_TAGS = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th")
+# A closing list is the story's when its links are under this share of its text, and it
+# holds this many characters or more (its items `PROSE_RUN` on average); spacers skipped on
+# the way to it.
+CLOSING_LIST_LINKS, CLOSING_LIST_CHARS, CLOSING_SKIPPED = 0.3, 100, 3
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+UNSEEN = ("script", "style", "template", "noscript")
+NOTES = re.compile(r"footnote|endnote", re.IGNORECASE)
+WORD = re.compile(r"\w")
 # A run of text this long (one text node: a sentence or more) is prose, not a label or a link.
 PROSE_RUN = 80
 # A section alike holding this many times the body's characters in prose holds the story;
@@ -70,10 +83,12 @@ def long_text(paragraphs: Paragraphs) -> int:
 
 
 def rejoin(tree: HtmlElement, body: _Element, text: str, paragraphs: Paragraphs) -> bool:
-    """Append to `body` the paragraphs of the story's other containers; True if any were."""
+    """Append to `body` the paragraphs of the story's other containers, or, when it holds
+    most of the page's story-sized text, the list closing its story (`append_closing_list`);
+    True if any were."""
     long_chars = long_text(paragraphs)
     if not long_chars or len(text) >= SUSPICIOUS_SHARE * long_chars:
-        return False
+        return append_closing_list(body, paragraphs)
     flat = squash(text)
     signature = Counter(
         container_key(p) for p, t in paragraphs if len(t) >= LONG_PARAGRAPH and t in flat
@@ -94,6 +109,55 @@ def rejoin(tree: HtmlElement, body: _Element, text: str, paragraphs: Paragraphs)
     for block in added:
         SubElement(body, "p").text = block
     return bool(added)
+
+
+def append_closing_list(body: _Element, paragraphs: Paragraphs) -> bool:
+    """Append to `body` the lists of prose (and the heading above each) that follow the page's
+    paragraph that is `body`'s last block with a word, among its siblings (scripts and
+    spacers skipped), before any other element with text; True if any were."""
+    closing = next((block for block in reversed(body) if WORD.search(block_key(block))), None)
+    if closing is None or closing.tag != "p":
+        return False
+    last_key = block_key(closing)
+    last = next((p for p, text in reversed(paragraphs) if text == last_key), None)
+    if last is None:
+        return False
+    heading, skipped, added = None, 0, False
+    for sibling in last.itersiblings():
+        if not isinstance(sibling.tag, str) or sibling.tag in UNSEEN:
+            continue
+        text = squash(sibling.text_content())
+        if not WORD.search(text):
+            skipped += 1
+            if skipped > CLOSING_SKIPPED:
+                break
+        elif sibling.tag in HEADINGS and heading is None:
+            heading = sibling
+        elif sibling.tag in ("ul", "ol") and prose_list(sibling, text):
+            if heading is not None:
+                SubElement(body, "head", rend=str(heading.tag)).text = squash(
+                    heading.text_content()
+                )
+            listed = SubElement(body, "list", rend=str(sibling.tag))
+            for item in sibling.iter("li"):
+                SubElement(listed, "item").text = squash(item.text_content())
+            heading, added = None, True
+        else:
+            break
+    return added
+
+
+def prose_list(element: HtmlElement, text: str) -> bool:
+    """A list of 100+ characters whose items are sentences (80 characters each on average,
+    not a teaser's "learn about" lines) and whose links hold under 30% of its text, not
+    named as the page's footnotes (which truths keep apart from the story as often as not)."""
+    items = sum(1 for _ in element.iter("li"))
+    if NOTES.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        return False
+    if len(text) < CLOSING_LIST_CHARS or len(text) < PROSE_RUN * items:
+        return False
+    linked = sum(len(squash(link.text_content())) for link in element.iter("a"))
+    return linked < CLOSING_LIST_LINKS * len(text)
 
 
 def outside_story(container: HtmlElement, story_ancestors: set[HtmlElement]) -> bool:
