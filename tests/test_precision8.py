@@ -59,3 +59,21 @@ def test_a_box_that_holds_most_of_the_body_is_the_story() -> None:
     text = extract_article(page(paragraphs(1, 2) + fine_print("fund", 12)), url=URL).text
     assert "Note fund 1:" in text
     assert "Note fund 12:" in text
+
+
+def test_the_text_of_a_form_box_is_not_story() -> None:
+    form = (
+        "<div class='panel_form'><p>Sign up to hear first when the winter timetable changes "
+        "and fares move.</p><input type='email'><p>Déjà vu! We already have this email. Try "
+        "another?</p></div>"
+    )
+    text = extract_article(page(paragraphs(1, 4) + form + paragraphs(5, 8)), url=URL).text
+    assert "timetable of route 8" in text
+    assert "We already have this email" not in text
+
+
+def test_a_story_in_a_format_named_wrapper_is_story() -> None:
+    story = f"<div class='post format-standard'>{paragraphs(1, 3)}</div>{paragraphs(4, 8)}"
+    text = extract_article(page(story), url=URL).text
+    assert "timetable of route 1 would run" in text
+    assert "timetable of route 3 would run" in text

@@ -13,7 +13,9 @@ lacks:
   a form's "thank you" note, a newsletter sign-up, a disclosure opened by a click;
 - a disclaimer (`disclaimer`, `affiliate-disclaimer`: the fund's fine print, "this content
   is provided as a service of...") and a newsletter's sign-up (`newsletter`, `subscribe`,
-  `email-signup`, `optin`).
+  `email-signup`, `optin`);
+- a form (`form`, `panel_form`, `form__disclosure-text`): a sign-up's "we already have this
+  email", the terms of submitting it.
 
 A `<p>` of the page whose parent, or the element above that, is such a box gives the box
 away, and the blocks of the body that say what the box says, block for block, are dropped. A
@@ -47,12 +49,13 @@ BOX_NAME = re.compile(
     r"|(?:author|writer|contributor)[-_]*(?:bio|box|info|desc|detail|card|about|profile|summary"
     r"|block|wrap)|about[-_]+(?:the[-_]+)?author|^saboxplugin|^abh_box|(?:^|[-_])bio(?:[-_]|$)"
     r"|(?:^|[-_])(?:modal|popup|pop-up|lightbox)(?:[-_]|$)"
-    r"|(?:^|[-_])(?:disclaimers?|newsletter|subscribe|subscription|signup|sign-up|optin|opt-in)"
+    r"|(?:^|[-_])(?:disclaimers?|newsletter|subscribe|subscription|signup|sign-up|optin|opt-in"
+    r"|forms?)"
     r"(?:[-_]|$)"
 )
 NAME_PARTS = re.compile(
     "cta|author|writer|contributor|bio|sabox|abh_|modal|pop|lightbox|disclaim|newsletter"
-    "|subscri|signup|sign-up|optin|opt-in"
+    "|subscri|signup|sign-up|optin|opt-in|form"
 )
 NOT_A_BOX = re.compile(r"(?:^|[-_])(?:above|below|before|after)[-_]cta|^elementor-cta|^et_pb_cta")
 BLOCKS = frozenset({"div", "section"})
