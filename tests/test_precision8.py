@@ -77,3 +77,22 @@ def test_a_story_in_a_format_named_wrapper_is_story() -> None:
     text = extract_article(page(story), url=URL).text
     assert "timetable of route 1 would run" in text
     assert "timetable of route 3 would run" in text
+
+
+def test_a_paragraph_classed_a_disclaimer_is_not_story() -> None:
+    notice = (
+        "<p class='disclaimer'>Accuracy and availability of transcripts may vary; the text may "
+        "be revised to correct errors.</p>"
+    )
+    text = extract_article(page(paragraphs(1, 8) + notice), url=URL).text
+    assert "timetable of route 8" in text
+    assert "availability of transcripts" not in text
+
+
+def test_a_paragraph_classed_for_subscribers_is_story() -> None:
+    locked = (
+        "<p class='subscriber-only'>Subscribers read on: the council will review the fares of "
+        "every route again in March.</p>"
+    )
+    text = extract_article(page(paragraphs(1, 4) + locked + paragraphs(5, 8)), url=URL).text
+    assert "review the fares of every route again in March" in text

@@ -17,20 +17,21 @@ lacks:
 - a form (`form`, `panel_form`, `form__disclosure-text`): a sign-up's "we already have this
   email", the terms of submitting it.
 
-A `<p>` of the page whose parent, or the element above that, is such a box gives the box
-away, and the blocks of the body that say what the box says, block for block, are dropped. A
-box is a `<div>` or `<section>` whose class names one (a word of a hyphen- or
-underscore-joined name) and that holds under 3,000 characters and no headline. Not one: a
-wrapper a name places beside a CTA ("above-cta"), and the "call to action" widgets of page
-builders (Elementor's `elementor-cta`, Divi's `et_pb_cta`), which sites fill with the cards
-of a page. A box whose blocks would take half of the body or more is its story, and stays;
+A `<p>` of the page that is such a box itself (an NPR transcript's `<p class="disclaimer">`,
+a `txt-disclaimer` under a dictionary's examples), or whose parent or the element above that
+is one, gives the box away, and the blocks of the body that say what the box says, block for
+block, are dropped. A box is a `<p>`, `<div>` or `<section>` whose class names one (a word of
+a hyphen- or underscore-joined name) and that holds under 3,000 characters and no headline.
+Not one: a wrapper a name places beside a CTA ("above-cta"), and the "call to action" widgets
+of page builders (Elementor's `elementor-cta`, Divi's `et_pb_cta`), which sites fill with the
+cards of a page. A box whose blocks would take half of the body or more is its story, and stays;
 the other boxes go, each judged alone (a fund's fine print in three boxes may outweigh the
 story, and no one of them does).
 
 The page is read as it is: the box's text is matched in the body trafilatura extracted, so its
-choice of the story does not move; and only the two elements above each of the page's
-paragraphs are looked at (each a Python object lxml builds), as testing every class of the
-page costs a millisecond and looking four levels up half of one.
+choice of the story does not move; and only each of the page's paragraphs and the two
+elements above it are looked at (each a Python object lxml builds), as testing every class of
+the page costs a millisecond and looking four levels up half of one.
 """
 
 from __future__ import annotations
@@ -58,20 +59,19 @@ NAME_PARTS = re.compile(
     "|subscri|signup|sign-up|optin|opt-in|form"
 )
 NOT_A_BOX = re.compile(r"(?:^|[-_])(?:above|below|before|after)[-_]cta|^elementor-cta|^et_pb_cta")
-BLOCKS = frozenset({"div", "section"})
+BLOCKS = frozenset({"div", "section", "p"})
 BOX_MAX_CHARS = 3000
-BOX_DEPTH = 2  # a paragraph's box is its parent or the element above that
+BOX_DEPTH = 3  # a paragraph's box is itself, its parent or the element above that
 STORY_SHARE = 0.5  # a box holding this share of the body is its story
 OTHER, BOX, TOO_BIG = range(3)
 
 
 def drop_asides(body: _Element, paragraphs: Paragraphs) -> int:
     """Remove from `body` the blocks whose text is the text of a box beside the story that
-    holds one of the page's `paragraphs`, or of an element in one; the blocks removed."""
+    is or holds one of the page's `paragraphs`, or of an element in one; the blocks removed."""
     verdicts: dict[HtmlElement, int] = {}  # also keeps each element's proxy: built once
-    parents = dict.fromkeys(paragraph.getparent() for paragraph, _ in paragraphs)
     boxes = dict.fromkeys(
-        box for parent in parents if (box := named_box(parent, verdicts)) is not None
+        box for paragraph, _ in paragraphs if (box := named_box(paragraph, verdicts)) is not None
     )
     if not boxes:
         return 0
