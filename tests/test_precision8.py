@@ -96,3 +96,13 @@ def test_a_paragraph_classed_for_subscribers_is_story() -> None:
     )
     text = extract_article(page(paragraphs(1, 4) + locked + paragraphs(5, 8)), url=URL).text
     assert "review the fares of every route again in March" in text
+
+
+def test_a_sign_up_box_three_levels_above_its_text_is_not_story() -> None:
+    signup = (
+        "<div class='row email-signup'><div class='inner'><div class='col'><p>Expert advice on "
+        "fares and timetables dropped right in your inbox.</p></div></div></div>"
+    )
+    text = extract_article(page(paragraphs(1, 4) + signup + paragraphs(5, 8)), url=URL).text
+    assert "timetable of route 8" in text
+    assert "dropped right in your inbox" not in text

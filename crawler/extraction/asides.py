@@ -18,20 +18,21 @@ lacks:
   email", the terms of submitting it.
 
 A `<p>` of the page that is such a box itself (an NPR transcript's `<p class="disclaimer">`,
-a `txt-disclaimer` under a dictionary's examples), or whose parent or the element above that
-is one, gives the box away, and the blocks of the body that say what the box says, block for
-block, are dropped. A box is a `<p>`, `<div>` or `<section>` whose class names one (a word of
-a hyphen- or underscore-joined name) and that holds under 3,000 characters and no headline.
-Not one: a wrapper a name places beside a CTA ("above-cta"), and the "call to action" widgets
-of page builders (Elementor's `elementor-cta`, Divi's `et_pb_cta`), which sites fill with the
-cards of a page. A box whose blocks would take half of the body or more is its story, and stays;
+a `txt-disclaimer` under a dictionary's examples), or one of the three elements above it (a
+sign-up's `email-signup` row around its column and its inner wrapper), gives the box away,
+and the blocks of the body that say what the box says, block for block, are dropped. A box
+is a `<p>`, `<div>` or `<section>` whose class names one (a word of a hyphen- or
+underscore-joined name) and that holds under 3,000 characters and no headline. Not one: a
+wrapper a name places beside a CTA ("above-cta"), and the "call to action" widgets of page
+builders (Elementor's `elementor-cta`, Divi's `et_pb_cta`), which sites fill with the cards
+of a page. A box whose blocks would take half of the body or more is its story, and stays;
 the other boxes go, each judged alone (a fund's fine print in three boxes may outweigh the
 story, and no one of them does).
 
 The page is read as it is: the box's text is matched in the body trafilatura extracted, so its
-choice of the story does not move; and only each of the page's paragraphs and the two
-elements above it are looked at (each a Python object lxml builds), as testing every class of
-the page costs a millisecond and looking four levels up half of one.
+choice of the story does not move; and only each of the page's paragraphs and the three
+elements above it are looked at (each a Python object lxml builds, once), as testing every
+class of the page costs a millisecond.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ NAME_PARTS = re.compile(
 NOT_A_BOX = re.compile(r"(?:^|[-_])(?:above|below|before|after)[-_]cta|^elementor-cta|^et_pb_cta")
 BLOCKS = frozenset({"div", "section", "p"})
 BOX_MAX_CHARS = 3000
-BOX_DEPTH = 3  # a paragraph's box is itself, its parent or the element above that
+BOX_DEPTH = 4  # a paragraph's box is itself or one of the three elements above it
 STORY_SHARE = 0.5  # a box holding this share of the body is its story
 OTHER, BOX, TOO_BIG = range(3)
 
