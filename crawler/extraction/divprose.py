@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from lxml.etree import XPath
 
-from crawler.extraction.pagetext import squash
+from crawler.extraction.pagetext import linked_chars, squash
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -38,7 +38,6 @@ BOX = XPath(
     "[string-length(normalize-space(.)) >= 80]"
 )
 OWN_RUNS = XPath("descendant::text()[not(ancestor::a)]")
-LINKS = XPath("descendant::a")
 # a run of this many characters outside links is a sentence or more
 PROSE_RUN = 60
 # a box whose links hold this share of its text or more is a list of links, not prose
@@ -61,7 +60,6 @@ def read_boxed_prose(paragraphs: Paragraphs) -> None:
 def prose(box: HtmlElement) -> bool:
     """`box` holds a sentence outside links, and its links hold under 30% of its text."""
     text = squash(box.text_content())
-    linked = sum(len(squash(link.text_content())) for link in LINKS(box))
-    return linked < LINK_SHARE * len(text) and any(
+    return linked_chars(box) < LINK_SHARE * len(text) and any(
         len(squash(run)) >= PROSE_RUN for run in OWN_RUNS(box)
     )

@@ -28,13 +28,12 @@ from crawler.extraction.boilerplate import TAIL_PATTERNS
 from crawler.extraction.discarded import discarded
 from crawler.extraction.metadata import hostname
 from crawler.extraction.pagetext import squash, text_runs
-from crawler.extraction.splitbody import block_key
+from crawler.extraction.splitbody import HEADINGS, WORD, block_key
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
     from lxml.html import HtmlElement
 
-HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # What holds a heading and not the block it heads, where the heading is not a story's.
 BESIDE_STORY = frozenset({"a", "aside", "header", "footer", "nav", "form"})
 # A heading heads the next element with text among its siblings, else among its parent's.
@@ -46,8 +45,6 @@ HEADED_BLOCKS = 2
 # What a heading's links say of it (`link_kind`).
 TEASER, OUT = "teaser", "out"
 EDGE_MARKS = re.compile(r"^\W+|\W+$")
-# An element without a word is none of a story's blocks (an editor's spacer: "<p>&zwj;</p>").
-WORD = re.compile(r"\w")
 
 
 def fill_headings(body: _Element, tree: HtmlElement, url: str) -> int:

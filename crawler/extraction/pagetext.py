@@ -40,6 +40,11 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def linked_chars(element: HtmlElement) -> int:
+    """The characters of the text of the links in `element`, squashed."""
+    return sum(len(squash(link.text_content())) for link in element.iter("a"))
+
+
 class TextNode(NamedTuple):
     """A run of the page's text: the element it belongs to, as its text or as its tail (the
     text after it)."""

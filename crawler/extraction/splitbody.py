@@ -38,7 +38,14 @@ from typing import TYPE_CHECKING
 from lxml.etree import SubElement
 from lxml.html import document_fromstring
 
-from crawler.extraction.pagetext import TextNode, long_runs, long_texts, squash
+from crawler.extraction.pagetext import (
+    HIDDEN,
+    TextNode,
+    linked_chars,
+    long_runs,
+    long_texts,
+    squash,
+)
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -58,9 +65,9 @@ DROPPED_TAGS = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th")
 # holds this many characters or more (its items `PROSE_RUN` on average); spacers skipped on
 # the way to it.
 CLOSING_LIST_LINKS, CLOSING_LIST_CHARS, CLOSING_SKIPPED = 0.3, 100, 3
-HEADINGS = ("h2", "h3", "h4", "h5", "h6")
-UNSEEN = ("script", "style", "template", "noscript")
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")  # a story's section headings
 NOTES = re.compile(r"footnote|endnote", re.IGNORECASE)
+# An element without a word is none of a story's blocks (an editor's spacer: "<p>&zwj;</p>").
 WORD = re.compile(r"\w")
 # A run of text this long (one text node: a sentence or more) is prose, not a label or a link.
 PROSE_RUN = 80
@@ -124,7 +131,7 @@ def append_closing_list(body: _Element, paragraphs: Paragraphs) -> bool:
         return False
     heading, skipped, added = None, 0, False
     for sibling in last.itersiblings():
-        if not isinstance(sibling.tag, str) or sibling.tag in UNSEEN:
+        if not isinstance(sibling.tag, str) or sibling.tag in HIDDEN:
             continue
         text = squash(sibling.text_content())
         if not WORD.search(text):
@@ -156,8 +163,7 @@ def prose_list(element: HtmlElement, text: str) -> bool:
         return False
     if len(text) < CLOSING_LIST_CHARS or len(text) < PROSE_RUN * items:
         return False
-    linked = sum(len(squash(link.text_content())) for link in element.iter("a"))
-    return linked < CLOSING_LIST_LINKS * len(text)
+    return linked_chars(element) < CLOSING_LIST_LINKS * len(text)
 
 
 def outside_story(container: HtmlElement, story_ancestors: set[HtmlElement]) -> bool:
