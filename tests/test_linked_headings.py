@@ -54,3 +54,13 @@ def test_a_heading_linking_to_a_page_of_the_site_stays_out() -> None:
     text = extract_article(story(heading), url=URL).text
     assert "Section 2: the Kittiwake rowed" in text
     assert "Buy the" not in text
+
+
+def test_an_entry_heading_linking_to_a_maker_under_the_same_public_suffix_is_kept() -> None:
+    """Two sites under "co.uk" are two sites: the site is the registered domain, by the
+    public suffix list, not the host's last two labels."""
+    heading = "<h2><a href='https://boats-{n}.co.uk/{name}'>The {name}, " + BEST + "</a></h2>"
+    page = story(heading)
+    text = extract_article(page, url="https://www.harbour.co.uk/2026/03/02/rowing-boats").text
+    for n, name in list(enumerate(BOATS, 1))[1:]:
+        assert f"The {name}, {BEST}\n\nSection {n}:" in text

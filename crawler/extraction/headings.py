@@ -22,6 +22,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from courlan import extract_domain
 from lxml.etree import Element
 
 from crawler.extraction.boilerplate import TAIL_PATTERNS
@@ -50,7 +51,7 @@ EDGE_MARKS = re.compile(r"^\W+|\W+$")
 def fill_headings(body: _Element, tree: HtmlElement, url: str) -> int:
     """Put into `body` (in place) the headings of `tree`, the page at `url`, it left out, each
     before the block of `body` it heads, but the first; the number put in."""
-    site = hostname(url)
+    site = site_of(url)
     kept = {bare(block_key(element)) for element in body.iter("head")}
     flat = ""  # the body's text, when needed
     blocks: dict[str, _Element] = {}  # its blocks but the first by their text, when needed
@@ -83,25 +84,25 @@ def fill_headings(body: _Element, tree: HtmlElement, url: str) -> int:
 
 
 def link_kind(heading: HtmlElement, site: str | None) -> str | None:
-    """TEASER when `heading` links to another page of `site` or of its domain (a teaser's
-    headline, a sign-up page), OUT when it links to another site only (an entry's maker, a
-    shop); None when it holds no link or only links to a part of its page (its own
-    permalink, "#section")."""
+    """TEASER when `heading` links to another page of `site` (the page's `site_of`, its
+    sub-domains included: a teaser's headline, a sign-up page), OUT when it links to another
+    site only (an entry's maker, a shop); None when it holds no link or only links to a part
+    of its page (its own permalink, "#section")."""
     kind = None
     for link in heading.iter("a"):
         href = link.get("href") or ""
         if not href or href.startswith("#"):
             continue
-        if site is None or domain(hostname(urljoin(f"https://{site}/", href))) == domain(site):
+        if site is None or site_of(urljoin(f"https://{site}/", href)) == site:
             return TEASER
         kind = OUT
     return kind
 
 
-def domain(host: str | None) -> str | None:
-    """The last two labels of `host` ("example.org" for "shop.example.org"): its site, or a
-    public suffix shared by many ("co.uk"), which makes more links read as the site's own."""
-    return ".".join(host.split(".")[-2:]) if host else None
+def site_of(url: str) -> str | None:
+    """The site `url` belongs to: its registered domain, by the public suffix list (courlan:
+    "example.co.uk" for "shop.example.co.uk"), or its host where it has none (localhost)."""
+    return extract_domain(url, fast=True) or hostname(url)
 
 
 def bare(text: str) -> str:
