@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from lxml.etree import XPath
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
@@ -22,6 +24,11 @@ if TYPE_CHECKING:
 PANEL_WORDS = ("ccordion", "ollaps")
 HIDING_CLASS = re.compile(r"^(hidden|hide|is-hidden|collapse|collapsed|d-none)$", re.I)
 HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# An element its own attributes hide: `hidden`, `aria-hidden`, `display: none` in its style.
+ATTRIBUTE_HIDDEN = XPath(
+    "self::*[@hidden or @aria-hidden='true'"
+    " or contains(translate(@style, ' ', ''), 'display:none')]"
+)
 
 
 def panels(marked: list[HtmlElement]) -> list[HtmlElement]:

@@ -16,15 +16,11 @@ from typing import TYPE_CHECKING
 
 from lxml.etree import XPath
 
-from crawler.extraction.collapsed import unhide
+from crawler.extraction.collapsed import ATTRIBUTE_HIDDEN, unhide
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-HIDDEN = XPath(
-    "self::*[@hidden or @aria-hidden='true'"
-    " or contains(translate(@style, ' ', ''), 'display:none')]"
-)
 IDS = XPath("//*[@id][contains(concat(' ', $names, ' '), concat(' ', @id, ' '))]")
 PROSE = XPath("descendant::p[string-length(normalize-space(.)) >= 120]")
 # how many levels above the button its own block may be (a button in a heading in a header)
@@ -44,7 +40,7 @@ def open_disclosures(tree: HtmlElement, marked: list[HtmlElement]) -> None:
     for button in buttons:
         name = first_control(button)
         panel = by_id.get(name) if name else after_block(button)
-        if panel is not None and HIDDEN(panel) and PROSE(panel):
+        if panel is not None and ATTRIBUTE_HIDDEN(panel) and PROSE(panel):
             unhide(panel)
 
 

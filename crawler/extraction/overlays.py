@@ -17,19 +17,18 @@ from typing import TYPE_CHECKING
 
 from lxml.etree import XPath
 
+from crawler.extraction.collapsed import ATTRIBUTE_HIDDEN
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 DIALOGS = XPath("//@role[. = 'dialog' or . = 'alertdialog']/.. | //@aria-modal[. = 'true']/..")
-SHOWN_STORY = XPath(
-    "self::*[not(@hidden or @aria-hidden = 'true'"
-    " or contains(translate(@style, ' ', ''), 'display:none'))][descendant::h1]"
-)
 
 
 def close_dialogs(tree: HtmlElement) -> None:
     """Rename, in place, the elements of `tree` that say they are a dialog to `<dialog>`,
     but for a dialog shown on the page that holds a headline."""
     for element in DIALOGS(tree):
-        if element.tag != "dialog" and not SHOWN_STORY(element):
+        shown_story = not ATTRIBUTE_HIDDEN(element) and element.find(".//h1") is not None
+        if element.tag != "dialog" and not shown_story:
             element.tag = "dialog"
