@@ -12,7 +12,9 @@ traced to the rule that found it:
   ("<time>...</time> by A", "Last updated March 3, 2025 by A");
 - `text`: a byline trimmed from the edges of the article's text;
 - `site-name`: nothing else names anyone, and the site is named after a person (a personal
-  blog: "Owain Brennan", "Colin Watson's blog").
+  blog: "Owain Brennan", "Colin Watson's blog"): the name it declares, its feed's title, its
+  home link's text or its title's end, with a common first name or its host carrying the first
+  or the last name alone (see `site_owner`).
 
 Candidates are reduced to people (`bylines.people`): a site's, publisher's or agency's name,
 a job, a date and stray symbols are never stored; a one-word name only where the markup says
@@ -43,6 +45,7 @@ from crawler.extraction.bylines import (
 from crawler.extraction.pagemeta import JSON_LD, META
 from crawler.extraction.pagetext import HIDDEN
 from crawler.extraction.printeddate import PRINTED, YEAR
+from crawler.extraction.titles import SEPARATORS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -102,6 +105,14 @@ AUTHOR_HREF = XPath(
     ' or contains(@href, "/contributor")]'
 )
 AUTHOR_PAGE = re.compile(r"/(?:author|authors|writers?|contributors?)/(?P<slug>[\w.-]+)/?$")
+# The names a site bears besides the one it declares: its feed's title (the first
+# `<link rel=alternate>` to an RSS or Atom feed in its `<head>`), its home link's text (a link
+# to "/" among the first links of the page, its header's).
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+HEADER_LINKS = 20
+PAGE_TEXT = XPath("//text()[not(parent::script or parent::style)]")
+USED = r"(?<![\w@/.]){}(?!\w|\.\w)"  # a word in a text, not in a handle or a host ("@a", "a.se")
+INITIAL = re.compile(r"[A-Z]\.?")
 
 
 def class_elements(tree: HtmlElement) -> list[HtmlElement]:
@@ -205,11 +216,16 @@ META_NAMES = (
 
 
 def page_authors(
-    tree: HtmlElement, page: PageMeta, removed: list[str], *, site_names: list[str]
+    tree: HtmlElement,
+    page: PageMeta,
+    removed: list[str],
+    *,
+    site_names: list[str],
+    host: str | None = None,
 ) -> tuple[list[str], str]:
     """(the people who wrote the story, the rule that found them); `site_names` are the
-    site's and the publisher's names (and its host), which name nobody, the first of them the
-    one a personal site bears (see `site_owner`)."""
+    site's and the publisher's names (and its `host`), which name nobody, the first of them
+    the one a personal site bears (see `site_owner`)."""
 
     def found(candidates: list[str], *, single: bool = False) -> list[str]:
         return people(candidates, not_names=site_names, single=single)
@@ -234,19 +250,69 @@ def page_authors(
     ):
         if not best[0] or covers(later[0], best[0]):
             best = later if later[0] else best
-    if not best[0] and (owner := site_owner(site_names[:1])):
+    if not best[0] and (owner := site_owner(tree, page, site_names[:1], host=host)):
         best = ([owner], SITE)
     return best
 
 
-def site_owner(site_names: list[str]) -> str | None:
-    """The person a personal site is named after ("Owain Brennan", "Colin Watson's blog"),
-    when nothing else on the page names an author."""
-    for name in site_names:
-        name = POSSESSIVE.sub("", name.strip())
-        if personal_site(name) and is_person(name):
+def site_owner(
+    tree: HtmlElement, page: PageMeta, declared: list[str], *, host: str | None
+) -> str | None:
+    """The person a personal site is named after, when nothing else on the page names an
+    author: a name the site bears (the one it declares, its feed's title, its home link's
+    text) that is a person's by a common first name ("Cassidy Williams", "Colin Watson's
+    blog"), or by its `host` (see `hosted`), which makes its title's end one too."""
+    parts = [part for part in SEPARATORS.split(page.html_title or "") if part.strip()]
+    borne = [(name, True) for name in (*declared, *feed_title(tree), *home_link_text(tree, host))]
+    for name, bears in [*borne, *((part, False) for part in parts[-1:] if len(parts) > 1)]:
+        name = POSSESSIVE.sub("", " ".join(name.split()))
+        if not is_person(name):
+            continue
+        if (bears and personal_site(name)) or (host and hosted(name, host, tree)):
             return name
     return None
+
+
+def feed_title(tree: HtmlElement) -> list[str]:
+    """The title of the first RSS or Atom feed the page's `<head>` links to."""
+    head = tree.find("head")
+    for link in head.iter("link") if head is not None else ():
+        if (
+            link.get("type") in FEED_TYPES
+            and "alternate" in (link.get("rel") or "").lower().split()
+        ):
+            return [title] if (title := link.get("title")) else []
+    return []
+
+
+def home_link_text(tree: HtmlElement, host: str | None) -> list[str]:
+    """The text of the first link to the site's home page ("/", "https://host/") among the
+    page's first links, when it shows one."""
+    homes = {"/"}
+    if host:
+        homes |= {f"{s}://{w}{host}/" for s in ("http", "https") for w in ("", "www.")}
+    for link in itertools.islice(tree.iter("a"), HEADER_LINKS):
+        href = (link.get("href") or "").strip()
+        if href and f"{href.removesuffix('/')}/" in homes and (text := line_text(link)):
+            return [text]
+    return []
+
+
+def hosted(name: str, host: str, tree: HtmlElement) -> bool:
+    """A first and a last name, one of them alone a label of the site's host ("Pierce
+    Freeman" on pierce.dev, "Christoffer Artmann" on artmann.co), neither word written on the
+    page but in the name: a brand's first word stands alone ("Hardtail" of "Hardtail
+    Canada": "a Hardtail"), a company's other word is a common one ("Harbour Actuaries":
+    "actuaries"). The whole name glued into the host is no sign (quietlight.com)."""
+    words = [word for word in name.split() if not INITIAL.fullmatch(word)]
+    if len(words) != 2 or len(name.split()) > 3 or any(word.isupper() for word in words):
+        return False
+    labels = set(re.split(r"[.-]", host.casefold()))
+    if sum(key(word) in labels for word in words) != 1:
+        return False
+    text = " ".join(PAGE_TEXT(tree))
+    whole = len(re.findall(r"\s+".join(map(re.escape, name.split())), text, re.I))
+    return all(len(re.findall(USED.format(re.escape(word)), text, re.I)) <= whole for word in words)
 
 
 def meta_authors(page: PageMeta, name: str) -> list[str]:

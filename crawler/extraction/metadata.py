@@ -58,7 +58,7 @@ def article_metadata(
         del found["canonical_url"]
     found["tags"] = page_tags(page)
     found["sitename"] = sitename if sitename[0] else (hostname(url), URL)
-    found["authors"] = page_authors(tree, page, removed, site_names=site_names)
+    found["authors"] = page_authors(tree, page, removed, site_names=site_names, host=hostname(url))
     found.update(page_dates(tree, page, url=url))
     if language := page_language(page, text):
         found["language"] = language
