@@ -17,6 +17,7 @@ from crawler.extraction import (
     MIN_CHARS,
     asides,
     boilerplate,
+    closing,
     declared,
     discarded,
     divprose,
@@ -126,7 +127,7 @@ def extract_article(html: bytes | str, *, url: str, min_chars: int = MIN_CHARS) 
     asides.drop_asides(body, page_text)
     headings = visible_headings(tree)
     titles = [title for _, title in declared_titles(page)] + [text for _, text in headings]
-    removed = boilerplate.trim(body, titles=titles)
+    removed = closing.trim(body, tree, url, page_text) + boilerplate.trim(body, titles=titles)
     text = paragraphs(xmltotxt(body, False))
     if declared.prefer_declared(page, body, text):
         text = paragraphs(xmltotxt(body, False))
