@@ -72,3 +72,14 @@ def test_a_brand_or_a_company_named_site_names_nobody() -> None:
     assert extract_article(company, url="https://quietharbour.example/shed").authors == []
     titled = page("<title>Rebuilding the shed | Bronwen Castellanos</title>")
     assert extract_article(titled, url="https://gazette.example/2026/shed").authors == []
+
+
+def test_a_paper_named_with_an_article_is_no_person() -> None:
+    """ "Al" and "Le" are first names, but a site called "Al Manara" or "Le Phare" is a paper's
+    ("the lighthouse"), neither a personal site's owner nor a byline to keep."""
+    for name in ("Al Manara", "Le Phare"):
+        head = f"<meta property='og:site_name' content='{name}'>"
+        art = extract_article(page(head), url="https://lighthouse.example/2026/shed")
+        assert art.authors == []
+        byline = page(head, story=f"<p>By {name}</p>{STORY}")
+        assert extract_article(byline, url="https://lighthouse.example/2026/shed").authors == []

@@ -32,6 +32,9 @@ NAME_SEPARATORS = re.compile(r"(?:\s*[,;|/&]\s*|\s+(?:and|And|AND|und|et|y|e|en)
 CREDENTIAL = re.compile(r"^(?:[A-Z]{2,6}|Ph\.?D\.?|M\.D\.|Jr\.?|Sr\.?)$")
 PARTICLES = {"de", "da", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der"}
 PARTICLES |= {"den", "ten", "ter", "bin", "ibn", "al", "el", "y", "st", "st.", "mc", "o'"}
+# "The" in Arabic, Spanish, French, Italian, Dutch and German: a site whose name opens with one
+# is a paper's ("Al Jazeera", "Le Monde"), though "Al" and "Le" are also first names.
+ARTICLES = {"al", "el", "le", "la", "il", "lo", "de", "het", "der", "die", "das"}
 # Words that make a "name" a job, a desk or an organisation.
 NOT_A_PERSON = re.compile(
     r"\b(news|staff|team|desk|editors?|editorial|agency|agencies|media|press|wire|service|"
@@ -171,11 +174,13 @@ def people(
 def personal_site(name: str) -> bool:
     """A site named after its author ("Erin Spain", "Brian Jenney" on brianjenney.medium.com):
     a first and a last name (a middle initial between them), the first a common first name; a
-    company's name ("Quiet Light", "CBC Bank", "Ava Community Energy") is not."""
+    company's name ("Quiet Light", "CBC Bank", "Ava Community Energy") is not, nor one that
+    opens with an article ("Al Jazeera", "Al Bawaba", "Le Monde")."""
     words = name.split()
     if len(words) == 3 and not re.fullmatch(r"[A-Z]\.?", words[1]):
         return False  # "Ava Community Energy"; "Jeff T. Kaufman" is a person
-    return 2 <= len(words) <= 3 and words[0].casefold() in first_names()
+    first = words[0].casefold() if words else ""
+    return 2 <= len(words) <= 3 and first in first_names() and first not in ARTICLES
 
 
 def capitalised(candidate: str) -> str:
