@@ -70,6 +70,18 @@ def test_a_bio_under_a_written_by_line_is_not_story() -> None:
     assert "freelance writer living on the coast" not in text
 
 
+def test_a_bio_under_a_role_and_the_authors_name_is_not_story() -> None:
+    card = (
+        "<p><strong>Contributor</strong></p><p><strong>Jane Harper</strong></p>"
+        "<p>Jane Harper worked on ferries for ten years before she wrote about them.</p>"
+        "<p><a href='/author/jane-harper/'>More by this contributor</a></p>"
+    )
+    text = text_of(page(paragraphs(1, 6) + card))
+    assert "section 6 open before spring" in text
+    assert "Contributor" not in text
+    assert "worked on ferries" not in text
+
+
 def test_a_bio_under_the_authors_name_and_role_on_the_page_is_not_story() -> None:
     card = (
         "<div class='card'><div class='name'><span>Jane Harper</span><span>Contributing Writer"

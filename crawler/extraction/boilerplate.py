@@ -63,9 +63,10 @@ TAIL_PATTERNS = re.compile(
             r"(no|view|show|read) comments?|comment(ez|ários?|arios?|i)?|kommentare?|"
             r"reageer|tell us what you think)\b",
             r"^\W*(related( articles| stories| posts| content| coverage| reading)?|"
-            r"read more|more from|more on this|more stories|see also|you (may|might) also like|"
-            r"recommended( for you)?|most (read|popular|viewed)|trending|explore further|"
-            r"don'?t miss|lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|"
+            r"read more|more (from|by)|more on this|more stories|see also|"
+            r"you (may|might) also like|recommended( for you)?|most (read|popular|viewed)|"
+            r"trending|explore further|don'?t miss|lire aussi|à lire aussi|voir aussi|"
+            r"lesen sie auch|mehr zum thema|"
             r"leia (também|mais)|veja também|lee también|te puede interesar|leggi anche|"
             r"lees ook|top stories|latest (news|stories))\b",
             r"©|\(c\)\s*\d{4}|\bcopyright\s*(\(c\)|\d{4})|\ball rights reserved\b|"

@@ -3,11 +3,12 @@ other posts, which no class name gives away (`asides` drops the boxes that are n
 
 - The author's card: a label, then who the author is. The label says so ("About the author",
   in a few languages) and is among the body's closing blocks: it and all after it go. Or the
-  label names the author ("Written by Jane Doe", "Jane Doe, Contributing Writer"), in the body
-  or as the element of the page just before the bio, and the bio, one of the body's last
-  blocks, begins with that name and says what the person is ("Jane Doe is a freelance
-  writer...", "... has covered..."): the label and the bio go. A closing note on the author
-  with no label (an op-ed's italic line) is left: the story's own as often as not.
+  label names the author ("Written by Jane Doe", "Jane Doe, Contributing Writer", or two lines,
+  the name and a role: "Contributor" / "Jane Doe"), in the body or as the element of the page
+  just before the bio, and the bio, one of the body's last blocks, begins with that name and
+  says what the person is ("Jane Doe is a freelance writer...", "... has covered..."): the
+  label and the bio go. A closing note on the author with no label (an op-ed's italic line)
+  is left: the story's own as often as not.
 - The site's list of its other posts: a list among the body's last blocks whose every item is
   one link to another page of the same host (a date after it allowed), under a label that
   recommends reading ("You might also like", "Latest posts by Jane Doe"; in the body, or just
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 CLOSING_BLOCKS = 4
 CARD_BLOCKS, CARD_SHARE = 20, 0.34
 LABEL_MAX_CHARS = 100
+ROLE_MAX_CHARS = 40
 ITEM_MAX_CHARS = 200
 AFTER_LIST_BLOCKS, AFTER_LIST_CHARS = 3, 220  # what may follow a list of posts, and go with it
 PAGE_LABEL_DEPTH = 3  # the label is before the list's element or one of its two parents
@@ -57,7 +59,7 @@ ABOUT_AUTHOR = re.compile(
 # A bio's first words: a name of two to four capitalised words, then what the person is.
 BIO = re.compile(
     r"^(?P<name>[A-Z][\w'\u2019.-]+(?: [A-Z][\w'\u2019.-]*){1,3})(?:,[^,]{1,80},)? "
-    r"(?:is|was|has|serves|writes|covers|holds|leads|works|specializes|specialises|lives)\b"
+    r"(?:is|was|has|serves|writes|covers|holds|leads|works|worked|specializes|specialises|lives)\b"
 )
 # What a label names the author as, after the name ("Contributing Writer", "Staff Editor").
 ROLE = re.compile(
@@ -129,11 +131,20 @@ def author_bio(blocks: list[_Element], firsts: list[str], paragraphs: Paragraphs
         text = block_text(bio)
         if not (match := BIO.match(text)):
             continue
-        if index and names_author(block_text(blocks[index - 1]), match["name"]):
+        labels = [block_text(block) for block in blocks[max(index - 2, 0) : index]]
+        if labels and names_author(labels[-1], match["name"]):
             return [blocks[index - 1], bio]
+        if len(labels) == 2 and names_with_role(labels, match["name"]):
+            return [*blocks[index - 2 : index], bio]
         if (label := page_label(text, paragraphs)) and names_author(label, match["name"]):
             return [bio]
     return []
+
+
+def names_with_role(labels: list[str], name: str) -> bool:
+    """Two lines, the name alone and a role ("Contributor", "Staff Writer"), in either order."""
+    role = next((label for label in labels if label != name), "")
+    return name in labels and len(role) <= ROLE_MAX_CHARS and bool(ROLE.search(role))
 
 
 def names_author(label: str, name: str) -> bool:
