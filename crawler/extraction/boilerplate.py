@@ -77,6 +77,7 @@ TAIL_PATTERNS = re.compile(
             r"^\W*(\w+|\d+)\s*[+x*\u00d7\u2212-]\s*(\w+|\d+)\s*=\s*\S*\s*$",  # captcha: "one + 3 ="
             r"\b(captcha|are you a robot|not a robot)\b",
             r"\bclick here\b|\bget (it|the app|\w+ (news|business) on the go)\b.*\bhere\b",
+            r"\bfill out (the|this|our)( quick| short)? form\b|\b(comment|commenting) below\b",
             r"^\W*(photo|image|picture|video|foto|bild)s?( credit)?\s*[:©]|^\W*\((photo|image)"
             r" credit\b|^\W*(getty images|afp|reuters|ap photo)\W*$",
             r"^[-_*=~•·\s]{3,}$",  # rules drawn with characters
