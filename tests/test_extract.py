@@ -134,6 +134,39 @@ def test_trim_never_cuts_the_middle_of_a_body() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Estimated reading time:",
+        "4 minute read time",
+        "Back to Blogs",
+        "← All posts",
+        "Listen to this article in summarized format",
+        "Share",
+    ],
+)
+def test_trim_drops_a_label_above_the_story(label: str) -> None:
+    body = etree.fromstring(
+        f"<body><p>{label}</p><p>The harbour board voted on Monday to rebuild the pontoon.</p>"
+        "<p>Work starts in spring.</p></body>"
+    )
+    assert boilerplate.trim(body) == [label]
+    assert len(body) == 2
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["Share prices fell on Monday.", "Back to school: what the new term brings", "All posts"],
+)
+def test_trim_keeps_a_story_line_that_opens_like_a_label(first: str) -> None:
+    """A label is the whole block; "All posts" alone is story when it is not above the story."""
+    body = etree.fromstring(
+        f"<body><p>The harbour board voted on Monday.</p><p>{first}</p><p>Work starts.</p></body>"
+    )
+    assert boilerplate.trim(body) == []
+    assert len(body) == 3
+
+
 def test_a_page_without_a_story_fails_with_a_reason() -> None:
     with pytest.raises(ExtractionFailed, match=r"no article text \(\d+ characters\)"):
         extract_article(b"<html><body><nav>Home</nav></body></html>", url="https://a.example/")

@@ -38,11 +38,22 @@ HEAD_PATTERNS = re.compile(
             r"publié|mis à jour|veröffentlicht|aktualisiert|publicado|actualizado|atualizado|"
             r"pubblicato|aggiornato|gepubliceerd|bijgewerkt)\b",
             r"\b(\d+|one|two|three|four|five)[ -]?(min|minute|minutes|mins)"
-            r"( read|\.? de lectura| de leitura)?$",
+            r"( read(ing)?( time)?|\.? de lectura| de leitura)?$",
             r"^(reading time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit|"
             r"tempo di lettura|leestijd)\b",
         ]
     ),
+    _I,
+)
+
+# Labels above the story, with no figure: the reading time's label, the way back to the blog
+# or the section, an audio player's and the share buttons' labels (each a block of its own).
+HEAD_LABEL_MAX_CHARS = 60
+HEAD_LABELS = re.compile(
+    r"^\W*((estimated )?(reading|read) time|tempo de leitura|tiempo de lectura|temps de lecture|"
+    r"lesezeit|tempo di lettura|leestijd|(back|return) to (all |the )?(blog|blogs|articles|posts|"
+    r"news|insights|resources|stories)|all (posts|articles|stories)|"
+    r"listen to (this|the) (article|story|post)\b.*|share( this( article| story| post)?)?)\W*$",
     _I,
 )
 
@@ -122,6 +133,7 @@ def is_head_boilerplate(text: str, titles: Sequence[str | None]) -> bool:
     return len(text) <= EDGE_MAX_CHARS and (
         any(is_title(text, title) for title in titles)
         or (dated and bool(HEAD_PATTERNS.search(text)))
+        or (len(text) <= HEAD_LABEL_MAX_CHARS and bool(HEAD_LABELS.match(text)))
         or is_byline(text)
     )
 
