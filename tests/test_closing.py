@@ -130,3 +130,13 @@ def test_other_sites_pages_under_you_might_also_like_stay() -> None:
     more = "<p>You might also like:</p>" + posts(*SLUGS, host="https://port.example")
     text = text_of(page(paragraphs(1, 6) + more + AFTER))
     assert "Harbour Lighthouse" in text
+
+
+def test_a_short_story_about_its_bylined_author_stays() -> None:
+    story = (
+        "<p>By Jane Harper</p><p>Jane Harper is the first woman to skipper the harbour ferry, "
+        "and on Monday she took it across the bay for the last time before she retires.</p>"
+        + paragraphs(1, 2)
+    )
+    text = text_of(page(story))
+    assert "first woman to skipper the harbour ferry" in text

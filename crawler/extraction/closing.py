@@ -88,11 +88,9 @@ def trim(body: _Element, tree: HtmlElement, url: str, paragraphs: Paragraphs) ->
     blocks = body[-CARD_BLOCKS:]
     firsts = [first_words(block) for block in blocks]
     closing = slice(-CLOSING_BLOCKS - 1, None)  # the closing blocks, and the one before
-    doomed = (
-        about_author(body, blocks, firsts)
-        or posts_list(blocks[closing], tree, url)
-        or author_bio(blocks[closing], firsts[closing], paragraphs)
-    )
+    doomed = about_author(body, blocks, firsts) or posts_list(blocks[closing], tree, url)
+    if not doomed and len(blocks) > CLOSING_BLOCKS + 1:  # a story before: no byline at its top
+        doomed = author_bio(blocks[closing], firsts[closing], paragraphs)
     removed = [block_text(block) for block in doomed]
     for block in doomed:
         body.remove(block)
