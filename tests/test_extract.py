@@ -167,6 +167,17 @@ def test_trim_keeps_a_story_line_that_opens_like_a_label(first: str) -> None:
     assert len(body) == 3
 
 
+def test_trim_drops_a_themes_placeholder_paragraphs_inside_the_body() -> None:
+    lorem = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor."
+    body = etree.fromstring(
+        "<body><p>The harbour board voted on Monday to rebuild the pontoon.</p>"
+        f"<p>{lorem}</p><p>Work starts in spring, the chair said.</p><p>{lorem}</p>"
+        "<p>The typesetters' dummy text opens with 'Lorem ipsum dolor sit amet'.</p></body>"
+    )
+    assert boilerplate.trim(body) == [lorem, lorem]
+    assert len(body) == 3
+
+
 def test_a_page_without_a_story_fails_with_a_reason() -> None:
     with pytest.raises(ExtractionFailed, match=r"no article text \(\d+ characters\)"):
         extract_article(b"<html><body><nav>Home</nav></body></html>", url="https://a.example/")

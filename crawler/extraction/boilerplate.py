@@ -3,8 +3,9 @@
 Trimming works on trafilatura's body tree, one block (paragraph, heading, list...) at a time, and
 only by structure and position: the title repeated at the top, date and reading-time lines above
 the story, share/follow/subscribe prompts, "Related" lists, comment forms, captchas and copyright
-lines below it. Inside the body only whole "Read more: <headline>" link rows go; sentences of
-the story are never touched.
+lines below it. Inside the body only whole "Read more: <headline>" link rows and a theme's
+placeholder paragraphs ("Lorem ipsum dolor sit amet...", left in an unused tab or slide) go;
+sentences of the story are never touched.
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ LINK_ROW = re.compile(
     _I,
 )
 
+# A theme's placeholder text, a whole block of it: nobody writes it for a reader.
+PLACEHOLDER = re.compile(r"^\W*lorem ipsum dolor sit amet\b", _I)
+
 
 def normalize(text: str) -> str:
     """Lower case, letters and digits only: for comparing a line with the title."""
@@ -150,6 +154,10 @@ def is_link_row(block: _Element, text: str) -> bool:
     return block.tag in ("p", "head") and len(text) <= 160 and bool(LINK_ROW.match(text))
 
 
+def is_placeholder(text: str) -> bool:
+    return bool(PLACEHOLDER.match(text))
+
+
 def trim(body: _Element, *, titles: Sequence[str | None] = ()) -> list[str]:
     """Remove boilerplate blocks from the edges of `body` (in place); return their texts."""
     removed: list[str] = []
@@ -168,7 +176,7 @@ def trim(body: _Element, *, titles: Sequence[str | None] = ()) -> list[str]:
         body.remove(block)
     for block in list(body):
         text = block_text(block)
-        if is_link_row(block, text):
+        if is_link_row(block, text) or is_placeholder(text):
             removed.append(text)
             body.remove(block)
     return [text for text in removed if text]
