@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from crawler.extraction import boilerplate, listing, splitbody
+from crawler.extraction import listing, splitbody
 from crawler.extraction.bylines import parse_byline, people
 from crawler.extraction.dates import iso_datetime
 from crawler.extraction.extract import ExtractionFailed, extract_article
@@ -119,65 +119,6 @@ def test_iso_datetime_always_has_an_offset(value: str, iso: str | None) -> None:
     assert iso_datetime(value) == iso
 
 
-def test_trim_never_cuts_the_middle_of_a_body() -> None:
-    body = etree.fromstring(
-        "<body><p>Story title</p><p>First paragraph of the story, long enough to matter.</p>"
-        "<p>Follow us on Twitter for more.</p><p>Last paragraph of the story.</p>"
-        "<p>Follow us on Twitter :</p><p>Leave a comment</p></body>"
-    )
-    removed = boilerplate.trim(body, titles=["Story title"])
-    assert removed == ["Story title", "Leave a comment", "Follow us on Twitter :"]
-    assert [p.text for p in body] == [
-        "First paragraph of the story, long enough to matter.",
-        "Follow us on Twitter for more.",
-        "Last paragraph of the story.",
-    ]
-
-
-@pytest.mark.parametrize(
-    "label",
-    [
-        "Estimated reading time:",
-        "4 minute read time",
-        "Back to Blogs",
-        "← All posts",
-        "Listen to this article in summarized format",
-        "Share",
-    ],
-)
-def test_trim_drops_a_label_above_the_story(label: str) -> None:
-    body = etree.fromstring(
-        f"<body><p>{label}</p><p>The harbour board voted on Monday to rebuild the pontoon.</p>"
-        "<p>Work starts in spring.</p></body>"
-    )
-    assert boilerplate.trim(body) == [label]
-    assert len(body) == 2
-
-
-@pytest.mark.parametrize(
-    "first",
-    ["Share prices fell on Monday.", "Back to school: what the new term brings", "All posts"],
-)
-def test_trim_keeps_a_story_line_that_opens_like_a_label(first: str) -> None:
-    """A label is the whole block; "All posts" alone is story when it is not above the story."""
-    body = etree.fromstring(
-        f"<body><p>The harbour board voted on Monday.</p><p>{first}</p><p>Work starts.</p></body>"
-    )
-    assert boilerplate.trim(body) == []
-    assert len(body) == 3
-
-
-def test_trim_drops_a_themes_placeholder_paragraphs_inside_the_body() -> None:
-    lorem = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor."
-    body = etree.fromstring(
-        "<body><p>The harbour board voted on Monday to rebuild the pontoon.</p>"
-        f"<p>{lorem}</p><p>Work starts in spring, the chair said.</p><p>{lorem}</p>"
-        "<p>The typesetters' dummy text opens with 'Lorem ipsum dolor sit amet'.</p></body>"
-    )
-    assert boilerplate.trim(body) == [lorem, lorem]
-    assert len(body) == 3
-
-
 def test_a_page_without_a_story_fails_with_a_reason() -> None:
     with pytest.raises(ExtractionFailed, match=r"no article text \(\d+ characters\)"):
         extract_article(b"<html><body><nav>Home</nav></body></html>", url="https://a.example/")
@@ -273,21 +214,6 @@ def test_rejoin_leaves_out_containers_in_the_footer_and_the_comments() -> None:
     body = etree.fromstring(f"<body><p>{story}</p></body>")
     assert not splitbody.rejoin(page, body, story, splitbody.page_paragraphs(page))
     assert len(body) == 1
-
-
-@pytest.mark.parametrize(
-    "last",
-    [
-        "He refused to follow the orders he was given on Monday.",
-        "The band has since sued the label for copyright infringement.",
-        "Residents can sign up for the new ferry pass from today.",
-        "By Friday, the harbour was open again.",
-    ],
-)
-def test_trim_keeps_a_story_sentence_at_the_end(last: str) -> None:
-    body = etree.fromstring(f"<body><p>The story begins here and goes on.</p><p>{last}</p></body>")
-    assert boilerplate.trim(body) == []
-    assert len(body) == 2
 
 
 def test_a_story_that_mentions_javascript_or_a_missing_page_is_kept() -> None:
