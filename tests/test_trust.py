@@ -325,12 +325,17 @@ def running(db: Path, pid: int) -> bool:
         conn.close()
 
 
+STORIES = 120
+
+
 def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path):
     """Five crawls killed (two of them while they hold the write lock) under concurrent reads,
     then one crawl to the end: every story exactly once, runs marked interrupted."""
-    site = serve_stories(tmp_path, count=60, feeds=4)
-    # Each page takes 0.2 s (two at a time): the 60 stories take some 6 s of a crawl, so that
-    # every crawl the test kills still has stories to fetch, however fast the machine.
+    site = serve_stories(tmp_path, count=STORIES, feeds=4)
+    # Each page takes 0.2 s (two at a time): the 120 stories take some 12 s of crawling, and
+    # each crawl is killed within 3 s of starting (while it holds the write lock, if the test
+    # sees it do so first), so that every crawl the test kills still has stories to fetch,
+    # however fast or loaded the machine.
     site.delay = 0.2
     db = tmp_path / "archive.db"
     add_feeds(db, site)
@@ -378,11 +383,11 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path):
     assert killed >= 3
     # A run may have stored every story and polled every feed before it was killed (a fast
     # machine): the next crawl then rightly has nothing due; otherwise it finishes the work.
-    complete = set(stored_once(db)) == every_story(site, 60)
+    complete = set(stored_once(db)) == every_story(site, STORIES)
     final = crawl(db)
     assert final.returncode == 0, final.stderr
     assert errors == []
-    assert set(stored_once(db)) == every_story(site, 60)
+    assert set(stored_once(db)) == every_story(site, STORIES)
     statuses = [r["status"] for r in Database(db).query("SELECT status FROM crawl_runs")]
     assert statuses[-1] in ({"finished", "nothing due"} if complete else {"finished"})
     assert statuses[:-1].count("interrupted") == killed  # each killed run, as the next found it
