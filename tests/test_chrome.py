@@ -11,7 +11,7 @@ import trafilatura
 from lxml.etree import tostring
 from lxml.html import HtmlElement
 
-from crawler.extraction.extract import main_text, without_chrome
+from crawler.extraction.extract import extract_article, main_text, without_chrome
 from crawler.extraction.parse import parse_page
 
 AEB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "aeb-dev" / "html"
@@ -65,3 +65,41 @@ def test_the_precise_body_is_the_same_on_real_pages() -> None:
         url = "https://example.org/news/story.html"
         body = main_text(tree, url, fast=True, focus="precision")
         assert (None if body is None else tostring(body)) == precise_body(tree, url), path.name
+
+
+CODE_PAGE = """<html><head><title>Locking down a home server</title></head><body><article>
+<h1>Locking down a home server</h1>
+<p>Once the server answered on the right address, I turned to its firewall, which I have kept
+as unexciting as I could: nothing comes in unless I asked for it, and everything may go out.</p>
+<div class="highlight"><pre><span></span>sudo<span class="w"> </span>ufw\
+<span class="w"> </span>default<span class="w"> </span>deny<span class="w"> </span>incoming
+</pre></div>
+<p>Then I let the mesh network in, so that the dashboards can be reached from my laptop only,
+wherever it is, and from no other machine on the internet, whatever it tries.</p>
+<div class="highlight"><pre><span></span>curl<span class="w"> </span>-fsSL<span class="w"> </span>\
+https://mesh.example/install.sh
+</pre></div>
+<p>The last step was the one I had put off for weeks: a backup of the models, kept on a disk
+in another room, in case the first disk fails on the morning I need it the most.</p>
+</article></body></html>"""
+
+
+def test_a_highlighted_code_block_keeps_its_first_word() -> None:
+    """Pygments opens each block with an empty <span>; precision's pruning of empty elements
+    would delete the code after it with it."""
+    art = extract_article(CODE_PAGE, url="https://example.org/2026/01/05/home-server")
+    assert "sudo ufw default deny incoming" in art.text
+    assert "curl -fsSL https://mesh.example/install.sh" in art.text
+
+
+def test_an_empty_element_outside_code_stays() -> None:
+    """Outside a code block, an empty element and the words after it are left to trafilatura
+    (an icon before a share button's label goes with it)."""
+    share = '<p class="share"><i class="icon"></i>Share this story</p>'
+    page = CODE_PAGE.replace("<h1>", f"{share}<h1>")
+    tree = parse_page(page)
+    assert tree is not None
+    lean = without_chrome(tree)
+    assert lean.find(".//p[@class='share']/i") is not None
+    assert lean.find(".//pre/span") is not None  # a code block's spans with text stay
+    assert lean.xpath("//pre//span[not(node())]") == []

@@ -7,10 +7,10 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 
 import trafilatura
-from lxml.etree import _Element
+from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement, tostring
 from trafilatura.htmlprocessing import convert_to_html
-from trafilatura.settings import MANUALLY_CLEANED, Document
+from trafilatura.settings import CUT_EMPTY_ELEMS, MANUALLY_CLEANED, Document
 from trafilatura.xml import delete_element, xmltotxt
 
 from crawler.extraction import (
@@ -246,17 +246,32 @@ def main_text(tree: HtmlElement, url: str, *, fast: bool, focus: str) -> _Elemen
 CHROME = tuple(tag for tag in MANUALLY_CLEANED if tag not in ("form", "figure", "math", "head"))
 
 
+# An empty element in a code block, followed by code: precision's pruning of empty elements
+# (`CUT_EMPTY_ELEMS`) deletes it with its tail, the line's first word. Pygments opens every
+# block it highlights with one: `<pre><span></span>sudo<span class="w"> </span>ufw ...`.
+EMPTY_IN_CODE = XPath(
+    ".//*[not(node())]["
+    + " or ".join(f"self::{tag}" for tag in sorted(CUT_EMPTY_ELEMS))
+    + "][following-sibling::node()[1][self::text()]]"
+)
+
+
 def without_chrome(tree: HtmlElement) -> HtmlElement:
     """A copy of `tree` without the elements trafilatura's cleaning deletes anyway, for the
     precise pass: its prunes walk every element of the page before that cleaning, and a page
     is half menus, footers and scripts. The body it extracts is the same: an element holding
-    an `<h1>` stays, as trafilatura keeps an infinite-scroll container that holds a headline."""
+    an `<h1>` stays, as trafilatura keeps an infinite-scroll container that holds a headline.
+    An empty element in a code block goes too, but the code after it stays (precision's
+    pruning would delete that with it: a highlighted block's first word)."""
     copied = deepcopy(tree)
     for element in list(copied.iter(CHROME)):
         if element.tag == "script" and element.get("type") == "application/ld+json":
             continue
         if element.getparent() is not None and next(element.iter("h1"), None) is None:
             delete_element(element)  # (`iter` is C's; a chrome element is no <h1> itself)
+    for code in list(copied.iter("pre")):  # (most pages have none: no XPath over the page)
+        for element in EMPTY_IN_CODE(code):
+            delete_element(element)  # its tail, the code, goes to the element before it
     return copied
 
 
