@@ -56,6 +56,15 @@ def test_a_heading_linking_to_a_page_of_the_site_stays_out() -> None:
     assert "Buy the" not in text
 
 
+def test_a_ranked_entry_heading_linking_to_a_page_of_the_site_is_kept() -> None:
+    """A ranking's numbered entry links to the site's own page on the entry (a school's
+    profile): it is the entry's name, not a teaser's headline."""
+    heading = "<h2><a href='/boats/{name}'>{n}. The {name}, " + BEST + "</a></h2>"
+    text = extract_article(story(heading), url=URL).text
+    for n, name in list(enumerate(BOATS, 1))[1:]:
+        assert f"{n}. The {name}, {BEST}\n\nSection {n}:" in text
+
+
 def test_an_entry_heading_linking_to_a_maker_under_the_same_public_suffix_is_kept() -> None:
     """Two sites under "co.uk" are two sites: the site is the registered domain, by the
     public suffix list, not the host's last two labels."""

@@ -13,7 +13,8 @@ site (a teaser's headline), says what a page's end says ("Related articles"), or
 holds it and not the block is a link, an aside, a header, a footer, a navigation bar, a form
 or an element trafilatura's vocabulary names as boilerplate. A heading linking to a part of
 its page (its own permalink) is a plain heading; one linking to another site (a listicle's
-entry naming its maker or shop) goes in only before a block beside it, its own entry's.
+entry naming its maker or shop), or a ranked entry's linking to the site's page on that entry
+("3. Wharton School"), goes in only before a block beside it, its own entry's.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ HEADED_BLOCKS = 2
 # What a heading's links say of it (`link_kind`).
 TEASER, OUT = "teaser", "out"
 EDGE_MARKS = re.compile(r"^\W+|\W+$")
+# A ranked list's entry: "1. Name", "23) Name", "#4: Name".
+RANKED = re.compile(r"\s*#?\d{1,3}[.):]\s+\w")
 
 
 def fill_headings(body: _Element, tree: HtmlElement, url: str) -> int:
@@ -87,14 +90,16 @@ def link_kind(heading: HtmlElement, site: str | None) -> str | None:
     """TEASER when `heading` links to another page of `site` (the page's `site_of`, its
     sub-domains included: a teaser's headline, a sign-up page), OUT when it links to another
     site only (an entry's maker, a shop); None when it holds no link or only links to a part
-    of its page (its own permalink, "#section")."""
+    of its page (its own permalink, "#section"). A ranked entry's heading ("1. Harvard Business
+    School", "23. Wedding Planner App") linking to the site's page on that entry is OUT too:
+    teasers are not numbered."""
     kind = None
     for link in heading.iter("a"):
         href = link.get("href") or ""
         if not href or href.startswith("#"):
             continue
         if site is None or site_of(urljoin(f"https://{site}/", href)) == site:
-            return TEASER
+            return OUT if RANKED.match(heading.text_content()) else TEASER
         kind = OUT
     return kind
 
