@@ -77,6 +77,10 @@ class ArticleSpider(scrapy.Spider):
         )
 
 
+# Where Scrapy's RedirectMiddleware and MetaRefreshMiddleware live.
+REDIRECTS = "/scrapy/downloadermiddlewares/redirect.py"
+
+
 def describe_failure(failure: TwistedFailure, *, max_size: int) -> tuple[int | None, str]:
     """An HTTP status (if any) and a reason a person can act on; `max_size` is the
     DOWNLOAD_MAXSIZE the request was made under."""
@@ -99,6 +103,10 @@ def describe_failure(failure: TwistedFailure, *, max_size: int) -> tuple[int | N
         # RedirectMiddleware gives up on the request that has made REDIRECT_MAX_TIMES redirects
         redirects = failure.request.meta.get("redirect_times", 0)  # type: ignore[attr-defined]
         return None, reasons.too_many_redirects(redirects)
+    if isinstance(exc, ValueError) and any(
+        frame[1].endswith(REDIRECTS) for frame in failure.frames
+    ):  # RedirectMiddleware or MetaRefreshMiddleware could not read where the answer sent it
+        return None, reasons.bad_redirect(exc)
     return None, reasons.download_error(exc)
 
 

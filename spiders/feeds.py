@@ -19,7 +19,15 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.ingest import reasons
 from crawler.ingest.feeds import FeedError, parse_feed
-from crawler.ingest.items import ENTRY_META, FEED_META, UNCHANGED_META, FeedEntry, FeedPolled
+from crawler.ingest.items import (
+    ENTRY_META,
+    FEED_META,
+    UNCHANGED_META,
+    Failure,
+    FeedEntry,
+    FeedPolled,
+    feed_url_of,
+)
 from crawler.ingest.sources import looks_like_sitemap, normalize_feed_url
 from spiders.base import ArticleSpider, describe_failure
 from spiders.sitemap_reader import IndexRead, SitemapReader
@@ -57,7 +65,7 @@ class FeedSpider(SitemapReader, ArticleSpider):
         for entry in self.revisits:
             self.hold(entry, listed=False)
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[scrapy.Request | Failure]:
         for url in self.feeds:
             yield scrapy.Request(
                 url,
@@ -91,7 +99,7 @@ class FeedSpider(SitemapReader, ArticleSpider):
     def hold(self, entry: FeedEntry, *, listed: bool) -> None:
         self.waiting.setdefault(site_of(entry.link), deque()).append((entry, listed))
 
-    def next_request(self) -> scrapy.Request:
+    def next_request(self) -> scrapy.Request | Failure:
         """A request for the next entry of the site with the fewest requests in Scrapy's
         downloader, the one Scrapy's own queue (DownloaderAwarePriorityQueue) would pick, so
         that a slow site does not hold up the others."""
@@ -105,11 +113,23 @@ class FeedSpider(SitemapReader, ArticleSpider):
         entry, listed = queue.popleft()
         if not queue:
             del self.waiting[site]
+        limit = self.settings.getint("URLLENGTH_LIMIT")
+        if limit and len(entry.link) > limit:  # UrlLengthMiddleware would drop it unrecorded
+            return self.entry_failed(entry, reasons.url_too_long(limit))
+        try:
+            return self.entry_request(entry, listed=listed)
+        except ValueError as exc:  # a link Scrapy refuses: raised here, it would end `start()`
+            return self.entry_failed(entry, reasons.bad_url(exc))
+
+    def entry_failed(self, entry: FeedEntry, reason: str) -> Failure:
+        self.logger.warning("%s: %s", entry.link[:200], reason)
+        return Failure(entry.link, reason, feed_url=feed_url_of(entry))
+
+    def entry_request(self, entry: FeedEntry, *, listed: bool) -> scrapy.Request:
         if not listed:
             return self.article_request(entry.link, entry if entry.feed_url else None)
         # KnownEntryMiddleware (crawler/components/incremental.py) turns it into `EntrySeen` when
-        # the
-        # archive has the article already.
+        # the archive has the article already.
         request = self.article_request(entry.link, entry)
         request.meta[ENTRY_META] = True
         return request

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 from lxml.etree import XMLSyntaxError
 from scrapy.utils.gz import gunzip
@@ -20,7 +19,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.sources import GZIP_MAGIC
-from crawler.ingest.urls import is_http_url
+from crawler.ingest.urls import absolute_http_url
 from storage.times import read_time
 
 if TYPE_CHECKING:
@@ -102,8 +101,8 @@ def read_sitemap(
         read = ReadSitemap("sitemapindex")
         for item in sitemap:
             read.listed += 1
-            loc, lastmod = urljoin(url, item["loc"]), read_time(item.get("lastmod"))
-            if not is_http_url(loc):
+            loc, lastmod = absolute_http_url(item["loc"], url), read_time(item.get("lastmod"))
+            if loc is None:
                 continue
             if lastmod is not None and lastmod < cutoff:
                 read.old += 1
@@ -132,8 +131,8 @@ def read_sitemap(
 def sitemap_entry(item: dict[str, Any], *, feed_url: str) -> FeedEntry | None:
     """A sitemap `<url>` as a feed entry: Google News fields as its metadata, `lastmod` as
     its modification time (which decides whether an archived article is fetched again)."""
-    link = urljoin(feed_url, item["loc"])
-    if not is_http_url(link):
+    link = absolute_http_url(item["loc"], feed_url)
+    if link is None:
         return None
     news = item.get("news", {})
     published, modified = (

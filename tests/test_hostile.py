@@ -5,6 +5,7 @@ reads the real archive it wrote."""
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import psutil
 from sqlite_utils import Database
 
 from crawler.ingest import reasons
+from tests.answers import answer, refresh_page
 from tests.helpers import FAST, ROOT, run_newsdesk
 from tests.newsroom import Newsroom, NewsroomHandler
 
@@ -256,4 +258,63 @@ def test_pages_near_the_size_cap_keep_the_crawl_under_500_mb(site, tmp_path):
     assert failures(db) == {
         "paragraphs.html": "too large: more than 4 MB (NEWSDESK_EXTRACT_MAXSIZE)",
         "elements.html": "too large: more than 15,000 elements (NEWSDESK_EXTRACT_MAX_ELEMENTS)",
+    }
+
+
+def test_links_and_redirects_scrapy_drops_or_chokes_on_are_recorded_and_the_crawl_goes_on(
+    site, tmp_path
+):
+    """Before: a feed link with a port out of range ended `start()` (every later entry went
+    unfetched, traceback, exit 130); a JSON Feed with one such link failed whole; a redirect or
+    refresh loop and a link past URLLENGTH_LIMIT were dropped without a trace; a Retry-After
+    of 10**23 seconds raised OverflowError; a redirect to a bad port was a traceback in
+    `fetch`."""
+    site.routes["/loop"] = answer(302, b"", "text/html", Location="/loop")
+    site.routes["/ping"] = answer(302, b"", "text/html", Location="/pong")
+    site.routes["/pong"] = answer(302, b"", "text/html", Location="/ping")
+    site.routes["/refresh"] = answer(200, refresh_page("/refresh"), "text/html")
+    site.routes["/bad-port"] = answer(301, b"", "text/html", Location="http://127.0.0.1:99999/")
+    site.routes["/no-end"] = answer(503, b"busy", "text/plain", Retry_After="9" * 23)
+    long_url = "news/lighthouse.html?q=" + "x" * 3000
+    rss = site.publish_feed(
+        "odd.xml",
+        ["http://127.0.0.1:99999/story", "loop", "ping", "refresh", "bad-port", "no-end",
+         long_url, "news/harbour-pontoon.html"],
+    )  # fmt: skip
+    items = [{"id": "1", "url": "http://[::1/story"}, {"id": "2", "url": "news/ferry-strike.html"}]
+    (site.root / "odd.json").write_text(
+        json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Odd", "items": items})
+    )
+    db = tmp_path / "archive.db"
+    args = ("--db", str(db), *FAST, "-s", "REDIRECT_MAX_TIMES=5")
+    proc = run_newsdesk("crawl", "--feed", rss, "--feed", f"{site.url}/odd.json", *args)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted(r["title"] for r in Database(db)["articles"].rows) == [
+        "Ferry crews vote to strike over winter rota",
+        "Storm tears north pontoon from Kessel harbour",
+    ]
+    failed = failures(db)
+    assert failed.pop(long_url.rsplit("/", 1)[-1]) == reasons.url_too_long(2083)
+    assert failed == {
+        "loop": reasons.too_many_redirects(5),
+        "pong": reasons.too_many_redirects(5),  # where the chain was given up
+        "refresh": reasons.too_many_redirects(5),
+        "bad-port": "bad redirect: Port out of range 0-65535",
+        "no-end": "HTTP 503",
+    }
+    [busy] = Database(db)["failures"].rows_where("url like '%/no-end'")
+    wait = datetime.fromisoformat(busy["retry_at"]) - datetime.now(UTC)
+    assert 6 * 86400 < wait.total_seconds() <= 7 * 86400  # a week at most
+    again = run_newsdesk("crawl", "--all", *args)
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
+    # `fetch` (crawler/app/direct.py) of the redirect to a bad port: its failure, not a traceback
+    fetched = tmp_path / "fetched.db"
+    urls = (f"{site.url}/bad-port", f"{site.url}/loop")
+    proc = run_newsdesk("fetch", *urls, "--db", str(fetched), *args[2:])
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert failures(fetched) == {
+        "bad-port": "bad redirect: Port out of range 0-65535",
+        "loop": reasons.too_many_redirects(5),
     }

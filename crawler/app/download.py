@@ -255,7 +255,10 @@ class Downloader:
                     logger.debug("%s: %s; retrying", url, exc.reason)
                     continue
                 return Failure(url, exc.reason)
-            target = self.redirect_target(answer)
+            try:
+                target = self.redirect_target(answer)
+            except ValueError as exc:  # a port out of range, a broken IPv6 host
+                return Failure(url, reasons.bad_redirect(exc))
             if target is not None:
                 if len(redirects) >= self.max_redirects:
                     return Failure(url, reasons.too_many_redirects(self.max_redirects))

@@ -39,4 +39,5 @@ class NewsdeskAddon:
             if name.startswith("NEWSDESK_"):
                 settings.set(name, getattr(newsdesk, name), priority="addon")
         settings.set("ROBOTSTXT_OBEY", True, priority="addon")
+        settings.set("DUPEFILTER_CLASS", newsdesk.DUPEFILTER_CLASS, priority="addon")
         keep_concurrency_limit(settings)

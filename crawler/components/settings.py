@@ -97,6 +97,9 @@ NEWSDESK_STOP_AT = 0.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 REDIRECT_MAX_TIMES = 20
+# A redirect loop (HTTP or <meta http-equiv="refresh">) runs to REDIRECT_MAX_TIMES and fails,
+# instead of being dropped silently as a duplicate request.
+DUPEFILTER_CLASS = "crawler.components.loops.RedirectLoopDupeFilter"
 COOKIES_ENABLED = False
 
 # -- plumbing -------------------------------------------------------------------------------------

@@ -11,14 +11,13 @@ import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 
 from crawler.extraction.dates import iso_datetime
 from crawler.ingest import reasons
 from crawler.ingest.items import FeedEntry
-from crawler.ingest.urls import is_http_url
+from crawler.ingest.urls import absolute_http_url, is_http_url
 from storage.times import iso_as_given, iso_from_struct
 
 # RSS authors: "desk@gazette.example (Gazette desk)" and "Gazette desk <desk@gazette.example>".
@@ -184,8 +183,7 @@ def author_name(written: str) -> str | None:
 def _absolute(href: str | None, base: str) -> str | None:
     if not href:
         return None
-    url = urljoin(base, href.strip())
-    return url if is_http_url(url) else None
+    return absolute_http_url(href, base)
 
 
 def _one_line(exc: object) -> str:

@@ -60,6 +60,22 @@ def unexpected(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
 
 
+def bad_url(exc: BaseException) -> str:
+    """A link no request can be made for (a port out of range, a broken IPv6 host)."""
+    return f"bad URL: {' '.join(str(exc).split())}"[:300]
+
+
+def bad_redirect(exc: BaseException) -> str:
+    """A redirect (Location, or `<meta http-equiv="refresh">`) to a URL no request can be made
+    for."""
+    return f"bad redirect: {' '.join(str(exc).split())}"[:300]
+
+
+def url_too_long(limit: int) -> str:
+    """A link longer than Scrapy requests (URLLENGTH_LIMIT, 2,083 characters by default)."""
+    return f"URL too long: more than {limit:,} characters (URLLENGTH_LIMIT)"
+
+
 def download_error(exc: BaseException) -> str:
     """A download that got no answer: unreachable (and why), or the error named."""
     for cls in type(exc).__mro__:

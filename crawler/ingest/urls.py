@@ -7,7 +7,7 @@ below, matched without regard to case. Every other parameter is kept, since `?ci
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url as _courlan_normalize
 
@@ -56,5 +56,21 @@ def normalize_url(url: str) -> str:
 
 
 def is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
+    """An http(s) URL with a host that a request can be made for: a port out of range or a
+    broken IPv6 host (`http://[::1`) is not one."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
+    except ValueError:
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def absolute_http_url(href: str, base: str) -> str | None:
+    """`href` (a feed's or sitemap's link) made absolute against `base`, if it is an http(s)
+    URL a request can be made for; None for `mailto:`, `file:` and links no URL parser reads."""
+    try:
+        url = urljoin(base, href.strip())
+    except ValueError:
+        return None
+    return url if is_http_url(url) else None

@@ -10,6 +10,9 @@ from typing import Any
 from storage.times import parse_time
 
 FIRST_INTERVAL = 3600  # a feed never polled before is assumed to change hourly
+# The longest wait a `Retry-After` is taken for: a server asking for more (10**23 seconds, the
+# year 9999) is asking for a week, which keeps every later date within what `datetime` holds.
+RETRY_AFTER_MAX = 7 * 86400
 
 
 def next_interval(previous: int | None, *, new_entries: int, bounds: tuple[int, int]) -> int:
@@ -33,15 +36,15 @@ def retry_after(header: str | None, *, now: datetime) -> int | None:
     if not header:
         return None
     header = header.strip()
-    if header.isdigit():
-        return int(header)
+    if header.isascii() and header.isdigit():  # not '²', which isdigit() takes
+        return min(RETRY_AFTER_MAX, int(header))
     try:
         when = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0, int((when - now).total_seconds()))
+    return max(0, min(RETRY_AFTER_MAX, int((when - now).total_seconds())))
 
 
 def failure_due(failure: Mapping[str, Any], *, now: datetime) -> bool:
