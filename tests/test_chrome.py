@@ -103,3 +103,41 @@ def test_an_empty_element_outside_code_stays() -> None:
     assert lean.find(".//p[@class='share']/i") is not None
     assert lean.find(".//pre/span") is not None  # a code block's spans with text stay
     assert lean.xpath("//pre//span[not(node())]") == []
+
+
+STANDFIRST = (
+    "When it comes to choosing a rowing boat, it is worth knowing what a family boat asks of "
+    "its crew, and what it gives back."
+)
+
+
+def header_page(header: str) -> str:
+    """A story long enough for the precise pass alone, under `header`."""
+    days = "".join(
+        f"<p>On day {day} we rowed the boats on the estuary, in every weather the harbour had, "
+        "and carried each from the slipway to the car park and back; the lighter boats won on "
+        "the slipway and lost in the cross wind, where the heavier ones held their line.</p>"
+        for day in range(1, 7)
+    )
+    return (
+        "<html><head><title>Choosing a rowing boat</title></head><body>"
+        f"{header}<div class='wrap'><div class='copy'>{days}</div></div></body></html>"
+    )
+
+
+def test_an_article_header_s_standfirst_is_kept() -> None:
+    """Precision discards every <header>; an article's holds its headline and standfirst."""
+    page = header_page(
+        f"<header class='top'><h1>Choosing a rowing boat</h1><p>{STANDFIRST}</p></header>"
+    )
+    text = extract_article(page, url="https://example.org/2026/01/05/rowing-boats").text
+    assert STANDFIRST in text
+
+
+def test_a_page_header_with_a_menu_stays_out() -> None:
+    """A header holding the site's menu is the page's, whatever prose it holds (a tagline)."""
+    menu = "<nav><ul><li><a href='/'>Home</a></li><li><a href='/boats'>Boats</a></li></ul></nav>"
+    page = header_page(f"<header>{menu}<p>{STANDFIRST}</p></header>")
+    text = extract_article(page, url="https://example.org/2026/01/05/rowing-boats").text
+    assert "On day 2 we rowed the boats" in text
+    assert STANDFIRST not in text

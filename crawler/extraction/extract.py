@@ -256,14 +256,26 @@ EMPTY_IN_CODE = XPath(
 )
 
 
+# An article's header holding its standfirst, a paragraph of prose: precision discards every
+# `<header>` as the page's; one that holds a menu, a form or a list is the page's.
+STANDFIRST = XPath(
+    "self::*[not(.//nav or .//form or .//menu or .//ul or .//ol)]"
+    "[.//p[string-length(normalize-space()) >= 80]]"
+)
+
+
 def without_chrome(tree: HtmlElement) -> HtmlElement:
     """A copy of `tree` without the elements trafilatura's cleaning deletes anyway, for the
     precise pass: its prunes walk every element of the page before that cleaning, and a page
     is half menus, footers and scripts. The body it extracts is the same: an element holding
     an `<h1>` stays, as trafilatura keeps an infinite-scroll container that holds a headline.
     An empty element in a code block goes too, but the code after it stays (precision's
-    pruning would delete that with it: a highlighted block's first word)."""
+    pruning would delete that with it: a highlighted block's first word), and an article's
+    header that holds its standfirst is read as a `<div>` (precision discards headers)."""
     copied = deepcopy(tree)
+    for header in copied.iter("header"):
+        if STANDFIRST(header):
+            header.tag = "div"
     for element in list(copied.iter(CHROME)):
         if element.tag == "script" and element.get("type") == "application/ld+json":
             continue
