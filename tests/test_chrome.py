@@ -141,3 +141,48 @@ def test_a_page_header_with_a_menu_stays_out() -> None:
     text = extract_article(page, url="https://example.org/2026/01/05/rowing-boats").text
     assert "On day 2 we rowed the boats" in text
     assert STANDFIRST not in text
+
+
+PLANTS = ("Velvet Calathea", "Chinese Evergreen", "Swiss Cheese Vine", "Iron Cross Begonia")
+
+
+def plants_page(entry: str) -> str:
+    """A story whose entries sit in a table, each cell opening with `entry` (formatted with
+    the plant's name and slug), then a teaser of another story within it."""
+    rows = "".join(
+        f"<tr><td>{entry.format(name=name, slug=name.lower().replace(' ', '-'))}"
+        f"<p>{name} grows well in low to medium light: it is a tropical plant grown for its "
+        "leaves, and it wants its soil moist but never wet, and a room that stays warm.</p>"
+        "</td></tr>"
+        for name in PLANTS
+    )
+    intro = "".join(
+        f"<p>Part {n}: a north window, a dark hallway or an office lit by lamps all day can "
+        "still hold a plant, if the plant comes from the floor of a forest.</p>"
+        for n in range(1, 4)
+    )
+    return (
+        "<html><head><title>Plants for dark rooms</title></head><body><article>"
+        f"<h1>Plants for dark rooms</h1>{intro}<table>{rows}</table>"
+        "<div><h3><a href='/plants/ferns'>Ferns for bathrooms</a></h3>"
+        "<p>A fern wants what a bathroom has: steam, shade and a window it never sees.</p>"
+        f"</div>{intro.replace('Part', 'Step')}</article></body></html>"
+    )
+
+
+def test_a_table_cell_s_linked_heading_is_kept() -> None:
+    """An entry's name, a heading linking to the entry's page, stays in its row."""
+    entry = "<h3><a href='/plants/{slug}'>{name}</a></h3>"
+    text = extract_article(plants_page(entry), url="https://example.org/2026/01/05/dark").text
+    for name in PLANTS:
+        assert f"{name} {name} grows well" in text
+
+
+def test_a_linked_heading_outside_a_table_stays_a_heading() -> None:
+    """Only a table cell's linked heading is read as bold text: a teaser's headline elsewhere
+    is left to precision."""
+    tree = parse_page(plants_page("<h3><a href='/plants/{slug}'>{name}</a></h3>"))
+    assert tree is not None
+    lean = without_chrome(tree)
+    assert [h.text_content() for h in lean.iter("h3")] == ["Ferns for bathrooms"]
+    assert [s.text_content() for s in lean.iter("strong")] == list(PLANTS)

@@ -264,14 +264,24 @@ STANDFIRST = XPath(
 )
 
 
+# A table cell's heading holding a link: an entry's name in a table of entries (a directory of
+# plants, of webcams), which precision's link-density test of headings deletes, leaving the
+# row without its name.
+LINKED_CELL_HEADING = XPath(
+    ".//td//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][.//a]"
+)
+
+
 def without_chrome(tree: HtmlElement) -> HtmlElement:
     """A copy of `tree` without the elements trafilatura's cleaning deletes anyway, for the
     precise pass: its prunes walk every element of the page before that cleaning, and a page
     is half menus, footers and scripts. The body it extracts is the same: an element holding
     an `<h1>` stays, as trafilatura keeps an infinite-scroll container that holds a headline.
-    An empty element in a code block goes too, but the code after it stays (precision's
-    pruning would delete that with it: a highlighted block's first word), and an article's
-    header that holds its standfirst is read as a `<div>` (precision discards headers)."""
+    Three kinds of story markup that precision alone discards are read as a reader does:
+    an empty element in a code block goes, but the code after it stays (the pruning of empty
+    elements deletes a highlighted block's first word with it); an article's header that
+    holds its standfirst is a `<div>` (every `<header>` is discarded); a table cell's linked
+    heading is bold text (linked headings are deleted)."""
     copied = deepcopy(tree)
     for header in copied.iter("header"):
         if STANDFIRST(header):
@@ -281,6 +291,9 @@ def without_chrome(tree: HtmlElement) -> HtmlElement:
             continue
         if element.getparent() is not None and next(element.iter("h1"), None) is None:
             delete_element(element)  # (`iter` is C's; a chrome element is no <h1> itself)
+    for table in copied.iter("table"):  # (an XPath only on pages with tables)
+        for heading in LINKED_CELL_HEADING(table):
+            heading.tag = "strong"
     for code in list(copied.iter("pre")):  # (most pages have none: no XPath over the page)
         for element in EMPTY_IN_CODE(code):
             delete_element(element)  # its tail, the code, goes to the element before it
