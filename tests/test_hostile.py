@@ -8,14 +8,17 @@ import contextlib
 import json
 import subprocess
 import sys
+import threading
 import time
+import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import psutil
 from sqlite_utils import Database
 
 from crawler.ingest import reasons
-from tests.answers import answer, refresh_page
+from tests.answers import answer, drip, refresh_page
 from tests.helpers import FAST, ROOT, run_newsdesk
 from tests.newsroom import Newsroom, NewsroomHandler
 
@@ -318,3 +321,84 @@ def test_links_and_redirects_scrapy_drops_or_chokes_on_are_recorded_and_the_craw
         "bad-port": "bad redirect: Port out of range 0-65535",
         "loop": reasons.too_many_redirects(5),
     }
+
+
+def dripping(body: bytes, stop: threading.Event) -> Callable[[NewsroomHandler], None]:
+    """A 200 without Content-Length (its body ends when the connection closes) whose body
+    comes a byte every 0.1 s, until the client goes or `stop` is set."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+    return drip(head, body, stop)
+
+
+def test_answers_that_drip_without_content_length_end_at_download_timeout_in_fetch(tmp_path):
+    """Before: `fetch` (crawler/app/direct.py) never ended on a robots.txt or page that dripped
+    without a Content-Length: http.client lets go of the socket of such an answer, and the
+    DOWNLOAD_TIMEOUT deadline had none to shut."""
+    stop = threading.Event()
+    robots_drips = Newsroom.copy_of_site(tmp_path / "a")
+    page_drips = Newsroom.copy_of_site(tmp_path / "b")
+    robots_drips.routes["/robots.txt"] = dripping(b"User-agent: *\nDisallow: /x/\n" * 50, stop)
+    page_drips.routes["/drip"] = dripping(b"<html><body><p>Harbour news.</p>" * 50, stop)
+    urls = [
+        f"{robots_drips.url}/news/lighthouse.html",
+        f"{page_drips.url}/drip",
+        f"{page_drips.url}/news/ferry-strike.html",
+    ]
+    db = tmp_path / "archive.db"
+    started = time.monotonic()
+    try:
+        proc = run_newsdesk("fetch", *urls, "--db", str(db), *FAST, "-s", "DOWNLOAD_TIMEOUT=2")
+    finally:
+        stop.set()
+        robots_drips.shutdown()
+        page_drips.shutdown()
+    assert time.monotonic() - started < 20
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert failures(db) == {"lighthouse.html": reasons.TIMED_OUT, "drip": reasons.TIMED_OUT}
+    assert [r["title"] for r in Database(db)["articles"].rows] == [
+        "Ferry crews vote to strike over winter rota"
+    ]
+
+
+def gzip_bomb(head: bytes, megabytes: int) -> bytes:
+    """`head` and then `megabytes` MB of zeros, gzipped: about 1 KB per MB."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * (1 << 20)
+    return b"".join([packer.compress(head), *(packer.compress(zeros) for _ in range(megabytes))])
+
+
+def peak_rss(*args: str) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run the CLI; its result and the most memory its own process held (bytes)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler", *args], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    peak, process = 0, psutil.Process(proc.pid)
+    while proc.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            peak = max(peak, process.memory_info().rss)
+        time.sleep(0.02)
+    _, stderr = proc.communicate()
+    return subprocess.CompletedProcess(args, proc.returncode, "", stderr), peak
+
+
+def test_a_gzip_bomb_robots_txt_is_read_for_its_rules_without_inflating_it(site, tmp_path):
+    """Before: a robots.txt is downloaded without DOWNLOAD_MAXSIZE (its first 500 KiB are
+    parsed, whatever its size), and Scrapy and the direct path inflated all of a compressed one:
+    1 MB of gzip took the crawl past 1.2 GB and `fetch` to 1 GB (10 MB would be 10 GB)."""
+    bomb = gzip_bomb(b"User-agent: *\nDisallow: /private/\n#", 1024)
+    site.routes["/robots.txt"] = answer(200, bomb, "text/plain", Content_Encoding="gzip")
+    feed = site.publish_feed("bomb.xml", ["news/lighthouse.html", "private/secret-story.html"])
+    db = tmp_path / "archive.db"
+    crawl, crawl_peak = peak_rss("crawl", "--feed", feed, "--db", str(db), *FAST)
+    assert crawl.returncode == 0, crawl.stderr
+    urls = [f"{site.url}/news/lighthouse.html", f"{site.url}/private/secret-story.html"]
+    fetched = tmp_path / "fetched.db"
+    fetch, fetch_peak = peak_rss("fetch", *urls, "--db", str(fetched), *FAST)
+    assert fetch.returncode == 3, fetch.stderr
+    for archive in (db, fetched):  # the rules at its head were read
+        assert failures(archive) == {"secret-story.html": reasons.ROBOTS_FORBIDDEN}
+        assert [r["url"].rsplit("/", 1)[-1] for r in Database(archive)["articles"].rows] == [
+            "lighthouse.html"
+        ]
+    assert crawl_peak < 500 << 20 and fetch_peak < 300 << 20, (crawl_peak >> 20, fetch_peak >> 20)

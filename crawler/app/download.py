@@ -107,12 +107,15 @@ _current = threading.local()  # the Deadline of the download this thread is maki
 
 class Deadline:
     """DOWNLOAD_TIMEOUT for one whole download: when it passes, the socket of the connection in
-    use is shut, which ends any read that is waiting, however slowly the answer arrives."""
+    use is shut, which ends any read that is waiting, however slowly the answer arrives. The
+    socket itself is kept: http.client lets go of it (`connection.sock` is None) as soon as the
+    headers say the body ends when the connection closes (no Content-Length), while the
+    answer is still being read from it."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expired = False
-        self.connection: HTTPConnection | None = None
+        self.socket: socket.socket | None = None
         self.lock = threading.Lock()
         self.timer = threading.Timer(seconds, self.expire)
         self.timer.daemon = True
@@ -125,31 +128,29 @@ class Deadline:
     def __exit__(self, *exc: object) -> None:
         self.timer.cancel()
         with self.lock:
-            self.connection = None
+            self.socket = None
         _current.deadline = None
 
     def expire(self) -> None:
         with self.lock:
             self.expired = True
-            if self.connection is not None:
-                shut(self.connection)
+            if self.socket is not None:
+                shut(self.socket)
 
     def watch(self, connection: HTTPConnection) -> None:
         """Called by the connection as it sends the request (and once connected)."""
         with self.lock:
-            self.connection = connection
-            if self.expired:
-                shut(connection)
+            self.socket = connection.sock or self.socket
+            if self.expired and self.socket is not None:
+                shut(self.socket)
 
     def timeout(self) -> urllib3.Timeout:
         return urllib3.Timeout(connect=self.seconds, read=self.seconds)
 
 
-def shut(connection: HTTPConnection) -> None:
-    sock = connection.sock
-    if sock is not None:
-        with contextlib.suppress(OSError):  # not connected any more
-            sock.shutdown(socket.SHUT_RDWR)
+def shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # not connected any more
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 class WatchedMixin:
@@ -327,8 +328,8 @@ class Downloader:
                 response.close()
                 raise TooLarge
             chunks.append(chunk)
-            if robots_txt and response.tell() > PARSE_LIMIT:
-                response.close()  # the answer so far is parsed
+            if robots_txt and max(size, response.tell()) > PARSE_LIMIT:
+                response.close()  # the answer so far is parsed (a gzip bomb: not inflated)
                 break
         return Answer(url, response.status, response.headers, b"".join(chunks), bool(encodings))
 

@@ -6,7 +6,9 @@ answer means) and to give each site's rules to every request that waited for the
   treated as disallowed", or "unreachable: connection refused" when the site cannot be reached
   at all (Scrapy allows everything then). A 4xx means no rules.
 - Its first 500 KiB are parsed, whatever its size (Scrapy gave up on one over DOWNLOAD_MAXSIZE
-  and allowed everything).
+  and allowed everything), and only so much of a compressed one is decoded
+  (`RobotsDecompression`: Scrapy inflated a 1 MB gzip bomb to 1 GB in memory, as a robots.txt
+  is downloaded without DOWNLOAD_MAXSIZE).
 - A site's robots.txt is read again once NEWSDESK_ROBOTS_MAX_AGE (24 h) has passed.
 - Scrapy 2.19 makes the requests that reach a site while its robots.txt is still downloading
   wait on one Deferred. Awaited through `Deferred.asFuture`, a Deferred gives its result to the
@@ -31,7 +33,13 @@ from twisted.internet.defer import Deferred
 
 from crawler.ingest import reasons
 from crawler.ingest.config import Config
-from crawler.ingest.robots import PARSE_LIMIT, Robots, robots_answer, within_limit
+from crawler.ingest.robots import (
+    PARSE_LIMIT,
+    Robots,
+    decoded_prefix,
+    robots_answer,
+    within_limit,
+)
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -126,6 +134,23 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
         rules = self._parsers[netloc] = Unreachable(reason)
         if isinstance(waiting, Deferred):
             waiting.callback(rules)
+
+
+class RobotsDecompression:
+    """Downloader middleware, before Scrapy's HttpCompressionMiddleware (590) sees the answer:
+    a compressed robots.txt is decoded up to PARSE_LIMIT (`decoded_prefix`), the rest never
+    inflated. One it cannot decode is left to Scrapy."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        values = response.headers.getlist("Content-Encoding")
+        if not values or not is_robots_request(request):
+            return response
+        encodings = [e.strip().lower() for v in values for e in v.decode("latin-1").split(",")]
+        body = decoded_prefix(response.body, encodings)
+        if body is None:
+            return response
+        del response.headers["Content-Encoding"]
+        return response.replace(body=body)
 
 
 def is_robots_request(request: Request) -> bool:

@@ -137,6 +137,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's robots.txt middleware let requests that waited for robots.txt through unchecked.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.components.robots.RobotsTxtMiddleware": 100,
+    # A compressed robots.txt is decoded up to the 500 KiB parsed, before Scrapy inflates it all.
+    "crawler.components.robots.RobotsDecompression": 595,
 }
 SPIDER_MIDDLEWARES = {"crawler.components.incremental.KnownEntryMiddleware": 600}
 HTTPERROR_ALLOW_ALL = False

@@ -5,7 +5,16 @@ site has no robots.txt), or the site unreachable, which means "disallow everythi
 
 from __future__ import annotations
 
+import zlib
 from enum import Enum
+
+try:
+    import brotli
+
+    DECODE_ERRORS: tuple[type[Exception], ...] = (zlib.error, brotli.error)
+except ImportError:  # Scrapy then neither asks for nor decodes `br`
+    brotli = None
+    DECODE_ERRORS = (zlib.error,)
 
 # RFC 9309 2.5: a parsing limit, if any, must be at least 500 KiB.
 PARSE_LIMIT = 500 * 1024
@@ -34,3 +43,32 @@ def within_limit(body: bytes, limit: int = PARSE_LIMIT) -> bytes:
     if len(body) <= limit:
         return body
     return body[: body.rfind(b"\n", 0, limit) + 1]
+
+
+def decoded_prefix(body: bytes, encodings: list[str], limit: int = PARSE_LIMIT) -> bytes | None:
+    """The first `limit` bytes (and one more, so that `within_limit` sees it was cut) of a
+    robots.txt sent with these Content-Encodings, in the order they were applied, without
+    inflating the rest: a body of 1 MB may hold 1 GB of gzipped zeros. None when an encoding
+    is not one of these or the body does not decode."""
+    for encoding in reversed(encodings):
+        try:
+            if encoding in ("gzip", "x-gzip"):
+                body = zlib.decompressobj(wbits=47).decompress(body, limit + 1)  # gzip or zlib
+            elif encoding == "deflate":
+                body = _inflate(body, limit + 1)
+            elif encoding == "br" and brotli is not None:
+                body = brotli.Decompressor().process(body, output_buffer_limit=limit + 1)
+            else:
+                return None
+        except DECODE_ERRORS:
+            return None
+        body = body[: limit + 1]
+    return body
+
+
+def _inflate(body: bytes, size: int) -> bytes:
+    """Deflate as Scrapy reads it: zlib-wrapped, or raw as some servers send it."""
+    try:
+        return zlib.decompressobj().decompress(body, size)
+    except zlib.error:
+        return zlib.decompressobj(wbits=-15).decompress(body, size)
