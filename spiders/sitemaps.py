@@ -17,6 +17,7 @@ from lxml.etree import XMLSyntaxError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from crawler.ingest import reasons
 from crawler.ingest.items import FeedEntry
 from crawler.ingest.sources import GZIP_MAGIC
 from crawler.ingest.urls import absolute_http_url
@@ -80,7 +81,7 @@ def unzipped(body: bytes, *, max_size: int) -> bytes:
     except (OSError, EOFError) as exc:
         raise SitemapError(f"broken gzip ({exc})") from exc
     except ValueError as exc:  # Scrapy's decompression size limit
-        raise SitemapError(f"larger than DOWNLOAD_MAXSIZE ({max_size} bytes) unzipped") from exc
+        raise SitemapError(reasons.too_large(max_size)) from exc  # as a page or feed says it
 
 
 def read_sitemap(

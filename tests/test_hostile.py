@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -365,7 +367,8 @@ def gzip_bomb(head: bytes, megabytes: int) -> bytes:
     """`head` and then `megabytes` MB of zeros, gzipped: about 1 KB per MB."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
     zeros = b"\0" * (1 << 20)
-    return b"".join([packer.compress(head), *(packer.compress(zeros) for _ in range(megabytes))])
+    body = [packer.compress(head), *(packer.compress(zeros) for _ in range(megabytes))]
+    return b"".join([*body, packer.flush()])
 
 
 def peak_rss(*args: str) -> tuple[subprocess.CompletedProcess[str], int]:
@@ -402,3 +405,83 @@ def test_a_gzip_bomb_robots_txt_is_read_for_its_rules_without_inflating_it(site,
             "lighthouse.html"
         ]
     assert crawl_peak < 500 << 20 and fetch_peak < 300 << 20, (crawl_peak >> 20, fetch_peak >> 20)
+
+
+def reset(handler: NewsroomHandler, head: bytes = b"") -> None:
+    """`head`, then a TCP reset (RST) instead of the rest."""
+    handler.wfile.write(head)
+    handler.wfile.flush()
+    handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    handler.connection.close()
+    handler.close_connection = True
+
+
+def raw(data: bytes) -> Callable[[NewsroomHandler], None]:
+    """Whatever bytes, then the connection closes."""
+
+    def send(handler: NewsroomHandler) -> None:
+        handler.wfile.write(data)
+        handler.close_connection = True
+
+    return send
+
+
+def test_broken_answers_have_one_reason_whichever_way_fetch_goes(site, tmp_path):
+    """Before: Twisted's and urllib3's own words, different each way ("DownloadFailedError:
+    [<twisted.python.failure.Failure twisted.web._newclient.ParseError: ('non-integer status
+    code', ...)>]", "ProtocolError: Response ended prematurely", "BadGzipFile: Not a gzipped
+    file (b'<!')", "error: brotli: decoder failed"); now one line, the same both ways."""
+    page = b"<html><body><article>" + b"<p>Harbour news.</p>" * 50 + b"</article></body></html>"
+    length = b"Content-Length: %d\r\n" % len(page)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+    site.routes.update(
+        {
+            "/reset-in-body": lambda h: reset(h, head + length + b"\r\n" + page[:300]),
+            "/reset-at-once": reset,
+            "/unfinished-chunks": raw(
+                head + b"Transfer-Encoding: chunked\r\n\r\n40\r\n" + page[:64]
+            ),
+            "/bad-status": raw(b"HTTP/1.1 abc OK\r\n\r\n" + page),
+            "/huge-header": raw(head + b"X-Big: " + b"a" * 100_000 + b"\r\n\r\n" + page),
+            "/hang-up": raw(b""),
+            "/not-gzip": answer(200, page, "text/html", Content_Encoding="gzip"),
+            "/not-br": answer(200, page, "text/html", Content_Encoding="br"),
+        }
+    )
+    cut, not_http, undecodable = reasons.CUT_SHORT, reasons.NOT_HTTP, reasons.BAD_ENCODING
+    expected = {
+        "reset-in-body": cut, "unfinished-chunks": cut, "reset-at-once": not_http,
+        "bad-status": not_http, "huge-header": not_http, "hang-up": not_http,
+        "not-gzip": undecodable, "not-br": undecodable,
+    }  # fmt: skip
+    urls = [f"{site.url}/{path}" for path in expected]
+    for way in ("NEWSDESK_DIRECT_MAX_URLS=100", "NEWSDESK_DIRECT_MAX_URLS=0"):  # direct, Scrapy
+        db = tmp_path / f"{way}.db"
+        proc = run_newsdesk("fetch", *urls, "--db", str(db), *FAST, "-s", way)
+        assert proc.returncode == 3, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert failures(db) == expected, way
+
+
+def test_feeds_nested_too_deep_or_unzipping_past_the_cap_have_one_reason(site, tmp_path):
+    """A JSON Feed of arrays in arrays failed with "RecursionError: maximum recursion depth
+    exceeded while decoding a JSON array from a unicode string", a gzipped sitemap that unzips
+    past DOWNLOAD_MAXSIZE with "larger than DOWNLOAD_MAXSIZE (200000 bytes) unzipped"."""
+    nested = b"[" * 5_000 + b"]" * 5_000
+    (site.root / "nested.json").write_bytes(
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": ' + nested + b', "items": []}'
+    )
+    site.routes["/sitemap.xml.gz"] = answer(200, gzip_bomb(b"<?xml", 2), "application/gzip")
+    db = tmp_path / "archive.db"
+    feeds = ("--feed", f"{site.url}/nested.json", "--feed", f"{site.url}/sitemap.xml.gz")
+    proc = run_newsdesk(
+        "crawl", *feeds, "--feed", f"{site.url}/rss.xml", "--db", str(db), *FAST,
+        "-s", f"DOWNLOAD_MAXSIZE={MAX_SIZE}",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert failures(db)["nested.json"] == (
+        "not a JSON Feed: maximum recursion depth exceeded while decoding a JSON array from a "
+        "unicode string"
+    )
+    assert failures(db)["sitemap.xml.gz"] == reasons.too_large(MAX_SIZE)

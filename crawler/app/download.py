@@ -459,8 +459,15 @@ def describe_error(exc: Exception) -> str:
         return reasons.CONNECTION_REFUSED
     if isinstance(reason, urllib3.exceptions.TimeoutError | TimeoutError):
         return reasons.TIMED_OUT
-    if isinstance(reason, urllib3.exceptions.ProtocolError) and any(
-        isinstance(arg, http.client.IncompleteRead) for arg in reason.args
-    ):  # fewer bytes than its Content-Length
-        return reasons.CUT_SHORT
+    if isinstance(reason, urllib3.exceptions.ProtocolError):
+        if any(isinstance(arg, http.client.IncompleteRead) for arg in reason.args):
+            return reasons.CUT_SHORT  # fewer bytes than its Content-Length
+        if reason.args[:1] == ("Connection aborted.",) or any(
+            isinstance(arg, http.client.HTTPException) for arg in reason.args
+        ):  # before the body: a bad status line, header line or header count; a hang-up
+            return reasons.NOT_HTTP
+        if "ended prematurely" in str(reason) or any(
+            isinstance(arg, ConnectionResetError) for arg in reason.args
+        ):  # a chunked body without its last chunk, a reset in the body
+            return reasons.CUT_SHORT
     return reasons.download_error(reason)

@@ -200,7 +200,7 @@ def looks_like_json_feed(body: bytes, content_type: str) -> bool:
 def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # arrays in arrays...
         raise FeedError(f"not a JSON Feed: {_one_line(exc)}") from exc
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(
         "https://jsonfeed.org/version/1"

@@ -11,6 +11,11 @@ UNREACHABLE = (HOST_NOT_FOUND, CONNECTION_REFUSED, TIMED_OUT)
 ROBOTS_UNREACHABLE = "robots.txt unreachable"
 CUT_SHORT = "answer cut short: the connection closed before the end of the page"
 INTERRUPTED = "interrupted: the crawl stopped before it was downloaded"
+# A status line or headers no HTTP client reads (`HTTP/1.1 abc`, a 200 KB header line, more
+# than 100 headers for `fetch`), or a connection closed before any answer.
+NOT_HTTP = "no HTTP answer: the connection closed, or what came was not HTTP"
+# A gzip (deflate, br, zstd) body that does not decode.
+BAD_ENCODING = "unreadable answer: the body does not decode as its Content-Encoding says"
 # Download errors by class name (Scrapy's, Twisted's, the standard library's), so that every
 # downloader words them alike without this module importing any of them.
 BY_EXCEPTION = {
@@ -22,6 +27,12 @@ BY_EXCEPTION = {
     "TimeoutError": TIMED_OUT,
     "TCPTimedOutError": TIMED_OUT,
     "ResponseDataLossError": CUT_SHORT,  # fewer bytes than its Content-Length
+    "DownloadFailedError": NOT_HTTP,  # Twisted's ResponseFailed: no (whole) answer
+    "BadGzipFile": BAD_ENCODING,
+    "ZstdError": BAD_ENCODING,
+    "DecodeError": BAD_ENCODING,  # urllib3's
+    "zlib.error": BAD_ENCODING,  # by module: their class is called `error`
+    "brotli.error": BAD_ENCODING,
     "Interrupted": INTERRUPTED,  # crawler/components/stop.py: cut off by a stop
 }
 
@@ -79,8 +90,9 @@ def url_too_long(limit: int) -> str:
 def download_error(exc: BaseException) -> str:
     """A download that got no answer: unreachable (and why), or the error named."""
     for cls in type(exc).__mro__:
-        if cls.__name__ in BY_EXCEPTION:
-            return BY_EXCEPTION[cls.__name__]
+        for name in (cls.__name__, f"{cls.__module__}.{cls.__name__}"):
+            if name in BY_EXCEPTION:
+                return BY_EXCEPTION[name]
     return unexpected(exc)
 
 
