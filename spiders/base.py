@@ -45,9 +45,11 @@ class ArticleSpider(scrapy.Spider):
     ) -> Iterator[ArticlePage | Failure]:
         if not isinstance(response, HtmlResponse):
             content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            # what HttpCompressionMiddleware could not decode is left on it
+            encoding = (response.headers.get("Content-Encoding") or b"").decode("latin-1")
             yield Failure(
                 response.url,
-                reasons.not_html(content_type),
+                reasons.not_html(content_type, encoding),
                 status=response.status,
                 feed_url=feed_url_of(entry),
             )

@@ -20,7 +20,7 @@ import psutil
 from sqlite_utils import Database
 
 from crawler.ingest import reasons
-from tests.answers import answer, drip, refresh_page
+from tests.answers import STORY, answer, drip, refresh_page
 from tests.helpers import FAST, ROOT, run_newsdesk
 from tests.newsroom import Newsroom, NewsroomHandler
 
@@ -430,7 +430,9 @@ def test_broken_answers_have_one_reason_whichever_way_fetch_goes(site, tmp_path)
     """Before: Twisted's and urllib3's own words, different each way ("DownloadFailedError:
     [<twisted.python.failure.Failure twisted.web._newclient.ParseError: ('non-integer status
     code', ...)>]", "ProtocolError: Response ended prematurely", "BadGzipFile: Not a gzipped
-    file (b'<!')", "error: brotli: decoder failed"); now one line, the same both ways."""
+    file (b'<!')", "error: brotli: decoder failed"); now one line, the same both ways. And a
+    Content-Encoding neither way decodes: `fetch` without Scrapy refused the page as "not HTML:
+    text/html" where Scrapy looks at the body, and stores an HTML one."""
     page = b"<html><body><article>" + b"<p>Harbour news.</p>" * 50 + b"</article></body></html>"
     length = b"Content-Length: %d\r\n" % len(page)
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
@@ -446,6 +448,9 @@ def test_broken_answers_have_one_reason_whichever_way_fetch_goes(site, tmp_path)
             "/hang-up": raw(b""),
             "/not-gzip": answer(200, page, "text/html", Content_Encoding="gzip"),
             "/not-br": answer(200, page, "text/html", Content_Encoding="br"),
+            "/xyz": answer(200, bytes(range(256)) * 8, "text/html", Content_Encoding="xyz"),
+            # an encoding no one knows on a page that is not encoded: read as Scrapy reads it
+            "/bogus-encoding": answer(200, STORY, "text/html", Content_Encoding="UTF-8"),
         }
     )
     cut, not_http, undecodable = reasons.CUT_SHORT, reasons.NOT_HTTP, reasons.BAD_ENCODING
@@ -453,14 +458,17 @@ def test_broken_answers_have_one_reason_whichever_way_fetch_goes(site, tmp_path)
         "reset-in-body": cut, "unfinished-chunks": cut, "reset-at-once": not_http,
         "bad-status": not_http, "huge-header": not_http, "hang-up": not_http,
         "not-gzip": undecodable, "not-br": undecodable,
+        "xyz": "not HTML: text/html in a Content-Encoding that cannot be decoded (xyz)",
     }  # fmt: skip
-    urls = [f"{site.url}/{path}" for path in expected]
+    urls = [f"{site.url}/{path}" for path in [*expected, "bogus-encoding"]]
     for way in ("NEWSDESK_DIRECT_MAX_URLS=100", "NEWSDESK_DIRECT_MAX_URLS=0"):  # direct, Scrapy
         db = tmp_path / f"{way}.db"
         proc = run_newsdesk("fetch", *urls, "--db", str(db), *FAST, "-s", way)
         assert proc.returncode == 3, proc.stderr
         assert "Traceback" not in proc.stderr
         assert failures(db) == expected, way
+        [stored] = Database(db)["articles"].rows
+        assert stored["url"].endswith("/bogus-encoding"), way
 
 
 def test_feeds_nested_too_deep_or_unzipping_past_the_cap_have_one_reason(site, tmp_path):

@@ -231,7 +231,9 @@ class Downloader:
             logger.warning("%s: %s", answer.url, reason)
             return Failure(answer.url, reason, status=answer.status)
         if not self.is_html(answer):
-            return Failure(answer.url, reasons.not_html(content_type or ""), status=answer.status)
+            encoding = answer.header("Content-Encoding") if answer.encoded else ""
+            reason = reasons.not_html(content_type or "", encoding or "")
+            return Failure(answer.url, reason, status=answer.status)
         encoding = responses.encoding(answer.body, content_type)
         return ArticlePage(url=answer.url, body=answer.body, encoding=encoding)
 
@@ -334,10 +336,12 @@ class Downloader:
         return Answer(url, response.status, response.headers, b"".join(chunks), bool(encodings))
 
     def is_html(self, answer: Answer) -> bool:
-        return not answer.encoded and responses.is_html(
+        # A body still encoded is judged by its URL and its first bytes, as Scrapy judges it.
+        return responses.is_html(
             answer.url,
             answer.body,
             content_type=answer.header("Content-Type"),
+            content_encoding=answer.header("Content-Encoding") if answer.encoded else None,
             content_disposition=answer.header("Content-Disposition"),
         )
 

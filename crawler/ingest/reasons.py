@@ -41,9 +41,13 @@ def http_status(status: int) -> str:
     return f"HTTP {status}"
 
 
-def not_html(content_type: str) -> str:
-    """An answer that is not a web page, by its Content-Type header."""
-    return f"not HTML: {content_type.split(';')[0].strip() or 'unknown type'}"
+def not_html(content_type: str, content_encoding: str = "") -> str:
+    """An answer that is not a web page, by its Content-Type header, and the Content-Encoding
+    left on its body when it is one that could not be decoded (`xyz`)."""
+    kind = content_type.split(";")[0].strip() or "unknown type"
+    if content_encoding:
+        return f"not HTML: {kind} in a Content-Encoding that cannot be decoded ({content_encoding})"
+    return f"not HTML: {kind}"
 
 
 def too_many_redirects(limit: int) -> str:
