@@ -430,9 +430,11 @@ def test_broken_answers_have_one_reason_whichever_way_fetch_goes(site, tmp_path)
     """Before: Twisted's and urllib3's own words, different each way ("DownloadFailedError:
     [<twisted.python.failure.Failure twisted.web._newclient.ParseError: ('non-integer status
     code', ...)>]", "ProtocolError: Response ended prematurely", "BadGzipFile: Not a gzipped
-    file (b'<!')", "error: brotli: decoder failed"); now one line, the same both ways. And a
-    Content-Encoding neither way decodes: `fetch` without Scrapy refused the page as "not HTML:
-    text/html" where Scrapy looks at the body, and stores an HTML one."""
+    file (b'<!')", "error: brotli: decoder failed"); now one line, the same both ways. A
+    Content-Length that is not a number, or given twice, was read by `fetch` without Scrapy and
+    no answer for Scrapy (now none both ways). A Content-Encoding neither way decodes: `fetch`
+    without Scrapy refused the page as "not HTML: text/html" where Scrapy looks at the body,
+    and stores an HTML one."""
     page = b"<html><body><article>" + b"<p>Harbour news.</p>" * 50 + b"</article></body></html>"
     length = b"Content-Length: %d\r\n" % len(page)
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
@@ -446,6 +448,8 @@ def test_broken_answers_have_one_reason_whichever_way_fetch_goes(site, tmp_path)
             "/bad-status": raw(b"HTTP/1.1 abc OK\r\n\r\n" + page),
             "/huge-header": raw(head + b"X-Big: " + b"a" * 100_000 + b"\r\n\r\n" + page),
             "/hang-up": raw(b""),
+            "/length-abc": raw(head + b"Content-Length: abc\r\n\r\n" + page),
+            "/length-twice": raw(head + b"Content-Length: 9\r\n" + length + b"\r\n" + page),
             "/not-gzip": answer(200, page, "text/html", Content_Encoding="gzip"),
             "/not-br": answer(200, page, "text/html", Content_Encoding="br"),
             "/xyz": answer(200, bytes(range(256)) * 8, "text/html", Content_Encoding="xyz"),
@@ -457,6 +461,7 @@ def test_broken_answers_have_one_reason_whichever_way_fetch_goes(site, tmp_path)
     expected = {
         "reset-in-body": cut, "unfinished-chunks": cut, "reset-at-once": not_http,
         "bad-status": not_http, "huge-header": not_http, "hang-up": not_http,
+        "length-abc": not_http, "length-twice": not_http,
         "not-gzip": undecodable, "not-br": undecodable,
         "xyz": "not HTML: text/html in a Content-Encoding that cannot be decoded (xyz)",
     }  # fmt: skip

@@ -306,6 +306,8 @@ class Downloader:
                     raise DownloadFailed(reasons.TIMED_OUT, retry=True) from exc
                 if isinstance(exc, TooLarge):
                     raise DownloadFailed(reasons.too_large(self.max_size), retry=False) from exc
+                if isinstance(exc, NotHTTP):
+                    raise DownloadFailed(reasons.NOT_HTTP, retry=True) from exc
                 raise DownloadFailed(describe_error(exc), retry=True) from exc
         if deadline.expired:  # the answer ended when its socket was shut: not whole
             raise DownloadFailed(reasons.TIMED_OUT, retry=True)
@@ -319,6 +321,9 @@ class Downloader:
         what came until PARSE_LIMIT bytes were received."""
         max_size = 0 if robots_txt else self.max_size
         announced = response.headers.get("Content-Length", "")
+        if announced and not announced.strip().isdigit():  # `abc`, `-5`: Twisted reads no answer
+            response.close()
+            raise NotHTTP
         if max_size and announced.isdigit() and int(announced) > max_size:
             response.close()
             raise TooLarge
@@ -428,6 +433,11 @@ class Downloader:
 
 class TooLarge(urllib3.exceptions.HTTPError):
     """The body passed DOWNLOAD_MAXSIZE."""
+
+
+class NotHTTP(urllib3.exceptions.HTTPError):
+    """Headers Scrapy's downloader (Twisted) takes for no HTTP answer: a Content-Length that is
+    not a number."""
 
 
 def request_headers(settings: PlainSettings) -> urllib3.HTTPHeaderDict:

@@ -31,6 +31,7 @@ BY_EXCEPTION = {
     "BadGzipFile": BAD_ENCODING,
     "ZstdError": BAD_ENCODING,
     "DecodeError": BAD_ENCODING,  # urllib3's
+    "InvalidHeader": NOT_HTTP,  # urllib3's: Content-Length twice, with two values
     "zlib.error": BAD_ENCODING,  # by module: their class is called `error`
     "brotli.error": BAD_ENCODING,
     "Interrupted": INTERRUPTED,  # crawler/components/stop.py: cut off by a stop
