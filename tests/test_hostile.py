@@ -498,3 +498,21 @@ def test_feeds_nested_too_deep_or_unzipping_past_the_cap_have_one_reason(site, t
         "unicode string"
     )
     assert failures(db)["sitemap.xml.gz"] == reasons.too_large(MAX_SIZE)
+
+
+def test_fetch_of_a_url_past_urllength_limit_says_why_it_stored_nothing(site, tmp_path):
+    """Before: through Scrapy, `fetch` of a URL of 3,000 characters exited 3 and printed
+    nothing (UrlLengthMiddleware drops the request without a word); without Scrapy it was
+    fetched. Now both ways refuse it with its reason, and fetch the other URLs."""
+    long_url = f"{site.url}/news/lighthouse.html?q=" + "x" * 3000
+    urls = (long_url, f"{site.url}/news/ferry-strike.html")
+    reason = reasons.url_too_long(2083)
+    for way in ("NEWSDESK_DIRECT_MAX_URLS=4", "NEWSDESK_DIRECT_MAX_URLS=0"):  # direct, Scrapy
+        db = tmp_path / f"{way}.db"
+        proc = run_newsdesk("fetch", *urls, "--db", str(db), *FAST, "-s", way)
+        assert proc.returncode == 3, proc.stderr
+        assert f"not stored: {long_url}: {reason}" in proc.stderr.splitlines(), way
+        assert [r["url"] for r in Database(db)["failures"].rows] == [long_url]
+        assert [r["title"] for r in Database(db)["articles"].rows] == [
+            "Ferry crews vote to strike over winter rota"
+        ]

@@ -44,7 +44,7 @@ HONOURED = (
     "DOWNLOAD_DELAY", "DOWNLOAD_VERIFY_CERTIFICATES", "RETRY_ENABLED", "RETRY_TIMES",
     "RETRY_HTTP_CODES", "REDIRECT_ENABLED", "REDIRECT_MAX_TIMES", "METAREFRESH_ENABLED",
     "METAREFRESH_MAXDELAY", "METAREFRESH_IGNORE_TAGS", "REFERER_ENABLED", "HTTPPROXY_ENABLED",
-    "LOG_LEVEL", "LOG_FORMAT", "LOG_DATEFORMAT", "NEWSDESK_EXTRACT_MAX*",
+    "LOG_LEVEL", "LOG_FORMAT", "LOG_DATEFORMAT", "NEWSDESK_EXTRACT_MAX*", "URLLENGTH_LIMIT",
 )  # fmt: skip
 # Settings that change nothing in a fetch of a few pages, one at a time, extracted in-process
 # (crawl schedules, progress, the Redis cluster). tests/test_direct.py checks that every

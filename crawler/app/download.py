@@ -64,6 +64,7 @@ SCRAPY_DEFAULTS: dict[str, Any] = {
     "REDIRECT_ENABLED": True,
     "REFERER_ENABLED": True,
     "ROBOTSTXT_USER_AGENT": None,
+    "URLLENGTH_LIMIT": 2083,
 }
 
 
@@ -198,6 +199,7 @@ class Downloader:
         self.delay = settings.getfloat("DOWNLOAD_DELAY")
         self.follow_redirects = settings.getbool("REDIRECT_ENABLED")
         self.max_redirects = settings.getint("REDIRECT_MAX_TIMES")
+        self.max_url_length = settings.getint("URLLENGTH_LIMIT")  # UrlLengthMiddleware's
         self.meta_refresh = settings.getbool("METAREFRESH_ENABLED")
         self.refresh_max_delay = settings.getfloat("METAREFRESH_MAXDELAY")
         self.refresh_ignore = [str(t) for t in settings.getlist("METAREFRESH_IGNORE_TAGS")]
@@ -221,6 +223,10 @@ class Downloader:
 
     def page(self, url: str) -> ArticlePage | Failure:
         """The article page at `url` (after redirects), or why there is none."""
+        if self.max_url_length and len(url) > self.max_url_length:
+            reason = reasons.url_too_long(self.max_url_length)
+            logger.warning("%s: %s", url[:200], reason)
+            return Failure(url, reason)
         answer = self.get(url)
         if isinstance(answer, Failure):
             logger.warning("%s: %s", answer.url, answer.reason)
