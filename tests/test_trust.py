@@ -366,7 +366,7 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path):
                 assert crawler.poll() is None and time.monotonic() < started + 60
                 time.sleep(0.02)
             workers = psutil.Process(crawler.pid).children(recursive=True)
-            deadline = time.monotonic() + (20 if kill < 2 else rng.uniform(0, 2))
+            deadline = time.monotonic() + (3 if kill < 2 else rng.uniform(0, 2))
             while time.monotonic() < deadline and crawler.poll() is None:
                 if kill < 2 and writing(db):
                     break  # kill it while it holds the write lock
