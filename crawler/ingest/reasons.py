@@ -71,20 +71,25 @@ def size(count: int) -> str:
     return f"{count} bytes"
 
 
+def labelled(label: str, exc: BaseException) -> str:
+    """`label: what the error says`, its white space squashed, cut at 300 characters."""
+    return f"{label}: {' '.join(str(exc).split())}"[:300]
+
+
 def unexpected(exc: BaseException) -> str:
     """Any other error, named, on one line."""
-    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
+    return labelled(type(exc).__name__, exc)
 
 
 def bad_url(exc: BaseException) -> str:
     """A link no request can be made for (a port out of range, a broken IPv6 host)."""
-    return f"bad URL: {' '.join(str(exc).split())}"[:300]
+    return labelled("bad URL", exc)
 
 
 def bad_redirect(exc: BaseException) -> str:
     """A redirect (Location, or `<meta http-equiv="refresh">`) to a URL no request can be made
     for."""
-    return f"bad redirect: {' '.join(str(exc).split())}"[:300]
+    return labelled("bad redirect", exc)
 
 
 def url_too_long(limit: int) -> str:
