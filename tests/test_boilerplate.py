@@ -26,20 +26,18 @@ def page(closing: str) -> str:
     )
 
 
-def test_a_closing_form_prompt_is_not_story() -> None:
-    text = extract_article(
-        page("<p>Fill out the form to get a copy of our mooring guide.</p>"), url=URL
-    ).text
+@pytest.mark.parametrize(
+    ("prompt", "words"),
+    [
+        ("Fill out the form to get a copy of our mooring guide.", "mooring guide"),
+        ("Have a mooring story? Join the conversation by commenting below.", "commenting below"),
+    ],
+    ids=["form", "comment-below"],
+)
+def test_a_closing_prompt_is_not_story(prompt: str, words: str) -> None:
+    text = extract_article(page(f"<p>{prompt}</p>"), url=URL).text
     assert "berth 6 is already taken" in text
-    assert "mooring guide" not in text
-
-
-def test_a_closing_call_to_comment_below_is_not_story() -> None:
-    text = extract_article(
-        page("<p>Have a mooring story? Join the conversation by commenting below.</p>"), url=URL
-    ).text
-    assert "berth 6 is already taken" in text
-    assert "commenting below" not in text
+    assert words not in text
 
 
 def test_a_story_sentence_naming_a_form_stays() -> None:
