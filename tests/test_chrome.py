@@ -11,7 +11,8 @@ import trafilatura
 from lxml.etree import tostring
 from lxml.html import HtmlElement
 
-from crawler.extraction.extract import extract_article, main_text, without_chrome
+from crawler.extraction.chrome import without_chrome
+from crawler.extraction.extract import extract_article, main_text
 from crawler.extraction.parse import parse_page
 
 AEB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "aeb-dev" / "html"
